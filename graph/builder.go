@@ -1,0 +1,220 @@
+package graph
+
+import (
+	"errors"
+	"fmt"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// BuildError is the error a Builder method panics with; Build recovers it.
+type BuildError struct {
+	Op  string
+	Err error
+}
+
+func (e *BuildError) Error() string { return fmt.Sprintf("build %s: %v", e.Op, e.Err) }
+func (e *BuildError) Unwrap() error { return e.Err }
+
+// Builder builds one Gorgonia graph over a parameter registry. Parameter
+// nodes are created on first use with the registry's tensor as their value,
+// so every graph built from one registry shares the same weights. Its methods
+// panic with *BuildError; call them inside Build.
+type Builder struct {
+	G        *G.ExprGraph
+	Params   *Params
+	Train    bool // dropout is active only when Train is set
+	nodes    map[string]*G.Node
+	dropouts []*DropoutMask
+	tags     map[string]*G.Node
+}
+
+// NewBuilder returns a builder of a new graph over params.
+func NewBuilder(params *Params, train bool) *Builder {
+	return &Builder{
+		G:      G.NewGraph(),
+		Params: params,
+		Train:  train,
+		nodes:  map[string]*G.Node{},
+		tags:   map[string]*G.Node{},
+	}
+}
+
+// Build runs fn, turning a *BuildError panic into a returned error.
+func (b *Builder) Build(fn func(b *Builder)) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			var be *BuildError
+			if e, ok := r.(error); ok && errors.As(e, &be) {
+				err = be
+				return
+			}
+			panic(r)
+		}
+	}()
+	fn(b)
+	return nil
+}
+
+// Fail aborts the build with an error attributed to op.
+func (b *Builder) Fail(op string, err error) {
+	panic(&BuildError{Op: op, Err: err})
+}
+
+func (b *Builder) must(op string, n *G.Node, err error) *G.Node {
+	if err != nil {
+		b.Fail(op, err)
+	}
+	return n
+}
+
+// Dtype returns the element type of the graph.
+func (b *Builder) Dtype() tensor.Dtype { return b.Params.Dtype }
+
+// Param returns the node of the registered parameter called name.
+func (b *Builder) Param(name string) *G.Node {
+	if n, ok := b.nodes[name]; ok {
+		return n
+	}
+	p := b.Params.Get(name)
+	if p == nil {
+		b.Fail("param", fmt.Errorf("no parameter %q", name))
+	}
+	n := G.NewTensor(b.G, b.Dtype(), p.Shape().Dims(), G.WithShape(p.Shape().Clone()...), G.WithName(name), G.WithValue(p.Value))
+	b.nodes[name] = n
+	return n
+}
+
+// ParamNodes returns the parameters this graph uses and their nodes, in
+// registry order.
+func (b *Builder) ParamNodes() ([]*Param, G.Nodes) {
+	var ps []*Param
+	var ns G.Nodes
+	for _, p := range b.Params.List() {
+		if n, ok := b.nodes[p.Name]; ok {
+			ps = append(ps, p)
+			ns = append(ns, n)
+		}
+	}
+	return ps, ns
+}
+
+// Input returns a new input node of the given dtype and shape; its value is
+// set with gorgonia.Let before each run.
+func (b *Builder) Input(name string, dt tensor.Dtype, shape ...int) *G.Node {
+	return G.NewTensor(b.G, dt, len(shape), G.WithShape(shape...), G.WithName(name))
+}
+
+// Constant returns a node holding a fixed tensor of the graph's dtype.
+func (b *Builder) Constant(name string, vals []float64, shape ...int) *G.Node {
+	t := denseFrom(b.Dtype(), vals, shape)
+	return G.NewTensor(b.G, b.Dtype(), len(shape), G.WithShape(shape...), G.WithName(name), G.WithValue(t))
+}
+
+// Tag records n under name so callers can read its value after a run (for
+// example attention probabilities for a heatmap).
+func (b *Builder) Tag(name string, n *G.Node) { b.tags[name] = n }
+
+// Tagged returns the node recorded under name, or nil.
+func (b *Builder) Tagged(name string) *G.Node { return b.tags[name] }
+
+// MatMul multiplies 2-D a (N, K) by 2-D w (K, M).
+func (b *Builder) MatMul(a, w *G.Node) *G.Node {
+	if a.Shape().Dims() != 2 || w.Shape().Dims() != 2 || a.Shape()[1] != w.Shape()[0] {
+		b.Fail("matmul", fmt.Errorf("shapes %v and %v do not multiply", a.Shape(), w.Shape()))
+	}
+	n, err := G.Mul(a, w)
+	return b.must("matmul", n, err)
+}
+
+// BatchedMatMul multiplies 3-D a and b batch by batch, transposing as asked.
+func (b *Builder) BatchedMatMul(x, y *G.Node, transA, transB bool) *G.Node {
+	n, err := G.BatchedMatMul(x, y, transA, transB)
+	return b.must("batched matmul", n, err)
+}
+
+// Add adds two nodes of equal shape.
+func (b *Builder) Add(x, y *G.Node) *G.Node {
+	n, err := G.Add(x, y)
+	return b.must("add", n, err)
+}
+
+// Mul multiplies two nodes of equal shape elementwise.
+func (b *Builder) Mul(x, y *G.Node) *G.Node {
+	n, err := G.HadamardProd(x, y)
+	return b.must("hadamard product", n, err)
+}
+
+// AddRow adds the vector v (D) to every row of the 2-D x (N, D).
+func (b *Builder) AddRow(x, v *G.Node) *G.Node {
+	n, err := G.BroadcastAdd(x, v, nil, []byte{0})
+	return b.must("add row", n, err)
+}
+
+// MulRow multiplies every row of the 2-D x (N, D) by the vector v (D).
+func (b *Builder) MulRow(x, v *G.Node) *G.Node {
+	n, err := G.BroadcastHadamardProd(x, v, nil, []byte{0})
+	return b.must("multiply row", n, err)
+}
+
+// Scale multiplies x by the constant c.
+func (b *Builder) Scale(x *G.Node, c float64) *G.Node {
+	var s *G.Node
+	switch b.Dtype() {
+	case tensor.Float32:
+		s = G.NewConstant(float32(c))
+	default:
+		s = G.NewConstant(c)
+	}
+	n, err := G.HadamardProd(x, s)
+	return b.must("scale", n, err)
+}
+
+// Reshape reshapes x to shape.
+func (b *Builder) Reshape(x *G.Node, shape ...int) *G.Node {
+	n, err := G.Reshape(x, tensor.Shape(shape))
+	return b.must("reshape", n, err)
+}
+
+// Transpose permutes the axes of x.
+func (b *Builder) Transpose(x *G.Node, axes ...int) *G.Node {
+	n, err := G.Transpose(x, axes...)
+	return b.must("transpose", n, err)
+}
+
+// ReLU applies max(0, x).
+func (b *Builder) ReLU(x *G.Node) *G.Node {
+	n, err := G.Rectify(x)
+	return b.must("relu", n, err)
+}
+
+// Lookup returns the rows of table (V, D) selected by the Int node ids (N).
+func (b *Builder) Lookup(table, ids *G.Node) *G.Node {
+	n, err := G.ByIndices(table, ids, 0)
+	return b.must("lookup", n, err)
+}
+
+// Softmax applies softmax(scale*x) over the last axis.
+func (b *Builder) Softmax(x *G.Node, scale float64) *G.Node {
+	n, err := Softmax(x, scale)
+	return b.must("softmax", n, err)
+}
+
+// MaskedSoftmax applies softmax(scale*x + mask) over the last axis.
+func (b *Builder) MaskedSoftmax(x, mask *G.Node, scale float64) *G.Node {
+	n, err := MaskedSoftmax(x, mask, scale)
+	return b.must("masked softmax", n, err)
+}
+
+// Normalize standardises the rows of x over the last axis.
+func (b *Builder) Normalize(x *G.Node, eps float64) *G.Node {
+	n, err := Normalize(x, eps)
+	return b.must("normalize", n, err)
+}
+
+// CrossEntropy is SmoothedCrossEntropy on the builder's graph.
+func (b *Builder) CrossEntropy(logits, targets *G.Node, eps float64, pad int) *G.Node {
+	n, err := SmoothedCrossEntropy(logits, targets, eps, pad)
+	return b.must("cross-entropy", n, err)
+}

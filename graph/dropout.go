@@ -1,0 +1,63 @@
+package graph
+
+import (
+	"fmt"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// DropoutMask is the keep-mask input of one dropout site: each step its value
+// is redrawn from the project's RNG, each element 1/(1-P) with probability
+// 1-P and 0 otherwise, and the activation is multiplied by it. Gorgonia's own
+// Dropout is clock-seeded and has a wrong gradient; a fed mask is exact and
+// reproducible.
+type DropoutMask struct {
+	Node *G.Node
+	P    float64
+	buf  *tensor.Dense
+}
+
+// Dropout returns x with inverted dropout of probability p applied, or x
+// itself when the builder is not training or p is 0.
+func (b *Builder) Dropout(x *G.Node, p float64) *G.Node {
+	if !b.Train || p == 0 {
+		return x
+	}
+	name := fmt.Sprintf("dropout.%d", len(b.dropouts))
+	m := &DropoutMask{P: p, Node: b.Input(name, b.Dtype(), x.Shape().Clone()...)}
+	m.buf = tensor.New(tensor.Of(b.Dtype()), tensor.WithShape(x.Shape().Clone()...))
+	b.dropouts = append(b.dropouts, m)
+	return b.Mul(x, m.Node)
+}
+
+// Dropouts returns the graph's dropout sites in creation order.
+func (b *Builder) Dropouts() []*DropoutMask { return b.dropouts }
+
+// FillDropout draws a fresh keep-mask for every dropout site, in creation
+// order, from rng, and binds it to its node.
+func (b *Builder) FillDropout(rng *RNG) error {
+	for _, m := range b.dropouts {
+		keep := 1 / (1 - m.P)
+		switch d := m.buf.Data().(type) {
+		case []float32:
+			for i := range d {
+				d[i] = 0
+				if rng.Float64() >= m.P {
+					d[i] = float32(keep)
+				}
+			}
+		case []float64:
+			for i := range d {
+				d[i] = 0
+				if rng.Float64() >= m.P {
+					d[i] = keep
+				}
+			}
+		}
+		if err := G.Let(m.Node, m.buf); err != nil {
+			return fmt.Errorf("bind dropout mask %s: %w", m.Node.Name(), err)
+		}
+	}
+	return nil
+}

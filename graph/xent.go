@@ -1,0 +1,207 @@
+package graph
+
+import (
+	"fmt"
+	"hash"
+	"math"
+
+	"github.com/chewxy/hm"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// xentOp is label-smoothed cross-entropy over the rows of logits (N, V)
+// against integer targets (N) stored as floats. The smoothed target puts
+// 1-eps+eps/V on the true class and eps/V on every class, as PyTorch's
+// CrossEntropyLoss(label_smoothing=eps) does. Rows whose target is pad are
+// ignored; the result is the mean over the others (0 when there are none).
+// Softmax and log are fused, so no probability tensor is materialised and
+// extreme logits cannot overflow.
+type xentOp struct {
+	opBase
+	eps float64
+	pad int
+}
+
+// SmoothedCrossEntropy returns the mean label-smoothed cross-entropy of
+// logits (N, V) against targets (N) over the rows whose target is not pad.
+func SmoothedCrossEntropy(logits, targets *G.Node, eps float64, pad int) (*G.Node, error) {
+	ls, ts := logits.Shape(), targets.Shape()
+	if ls.Dims() != 2 || ts.Dims() != 1 || ts[0] != ls[0] {
+		return nil, fmt.Errorf("cross-entropy: want logits (N, V) and targets (N), got %v and %v", ls, ts)
+	}
+	return G.ApplyOp(&xentOp{eps: eps, pad: pad}, logits, targets)
+}
+
+func (op *xentOp) Arity() int { return 2 }
+func (op *xentOp) Type() hm.Type {
+	a := hm.TypeVariable('a')
+	return hm.NewFnType(G.TensorType{Dims: 2, Of: a}, G.TensorType{Dims: 1, Of: a}, a)
+}
+func (op *xentOp) InferShape(...G.DimSizer) (tensor.Shape, error) { return tensor.ScalarShape(), nil }
+func (op *xentOp) String() string                                 { return fmt.Sprintf("SmoothedXent{eps=%v,pad=%d}", op.eps, op.pad) }
+func (op *xentOp) WriteHash(h hash.Hash)                          { writeHash(h, op) }
+func (op *xentOp) Hashcode() uint32                               { return hashOf(op) }
+
+func (op *xentOp) Do(vals ...G.Value) (G.Value, error) {
+	ts, err := tensorsOf("cross-entropy", vals)
+	if err != nil {
+		return nil, err
+	}
+	var loss float64
+	switch ts[0].Dtype() {
+	case tensor.Float32:
+		loss, err = xentForward(ts[0].Float32s(), ts[1].Float32s(), lastDim(ts[0]), op.eps, op.pad)
+	case tensor.Float64:
+		loss, err = xentForward(ts[0].Float64s(), ts[1].Float64s(), lastDim(ts[0]), op.eps, op.pad)
+	default:
+		return nil, fmt.Errorf("cross-entropy: unsupported dtype %v", ts[0].Dtype())
+	}
+	if err != nil {
+		return nil, err
+	}
+	return scalarValue(ts[0].Dtype(), loss)
+}
+
+// logSumExp returns max and log(sum(exp(row - max))) + max of one row.
+func logSumExp[T float](row []T) float64 {
+	mx := math.Inf(-1)
+	for _, v := range row {
+		mx = math.Max(mx, float64(v))
+	}
+	var s float64
+	for _, v := range row {
+		s += math.Exp(float64(v) - mx)
+	}
+	return mx + math.Log(s)
+}
+
+// targetOf validates and returns row i's target class, or -1 for pad.
+func targetOf[T float](targets []T, i, v, pad int) (int, error) {
+	t := int(targets[i])
+	if T(t) != targets[i] || t < 0 || t >= v {
+		return 0, fmt.Errorf("cross-entropy: target %v at row %d is not a class in [0, %d)", targets[i], i, v)
+	}
+	if t == pad {
+		return -1, nil
+	}
+	return t, nil
+}
+
+func xentForward[T float](logits, targets []T, v int, eps float64, pad int) (float64, error) {
+	var total float64
+	count := 0
+	for i := range targets {
+		t, err := targetOf(targets, i, v, pad)
+		if err != nil {
+			return 0, err
+		}
+		if t < 0 {
+			continue
+		}
+		row := logits[i*v : (i+1)*v]
+		lse := logSumExp(row)
+		var sumLogP float64
+		for _, x := range row {
+			sumLogP += float64(x) - lse
+		}
+		total += -(1-eps)*(float64(row[t])-lse) - eps/float64(v)*sumLogP
+		count++
+	}
+	if count == 0 {
+		return 0, nil
+	}
+	return total / float64(count), nil
+}
+
+func (op *xentOp) DiffWRT(int) []bool { return []bool{true, false} }
+
+func (op *xentOp) SymDiff(inputs G.Nodes, _, grad *G.Node) (G.Nodes, error) {
+	d, err := G.ApplyOp(&xentGradOp{eps: op.eps, pad: op.pad}, inputs[0], inputs[1], grad)
+	if err != nil {
+		return nil, err
+	}
+	return G.Nodes{d, nil}, nil
+}
+
+// xentGradOp maps (logits, targets, dloss) to dlogits =
+// dloss * (softmax(row) - smoothed target) / count for non-pad rows, 0 for pad.
+type xentGradOp struct {
+	opBase
+	eps float64
+	pad int
+}
+
+func (op *xentGradOp) Arity() int { return 3 }
+func (op *xentGradOp) Type() hm.Type {
+	a := hm.TypeVariable('a')
+	m := G.TensorType{Dims: 2, Of: a}
+	return hm.NewFnType(m, G.TensorType{Dims: 1, Of: a}, a, m)
+}
+func (op *xentGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	return in[0].(tensor.Shape).Clone(), nil
+}
+func (op *xentGradOp) String() string {
+	return fmt.Sprintf("SmoothedXentGrad{eps=%v,pad=%d}", op.eps, op.pad)
+}
+func (op *xentGradOp) WriteHash(h hash.Hash) { writeHash(h, op) }
+func (op *xentGradOp) Hashcode() uint32      { return hashOf(op) }
+
+func (op *xentGradOp) Do(vals ...G.Value) (G.Value, error) {
+	ts, err := tensorsOf("cross-entropy grad", vals[:2])
+	if err != nil {
+		return nil, err
+	}
+	dloss, err := scalarOf(vals[2])
+	if err != nil {
+		return nil, fmt.Errorf("cross-entropy grad: %w", err)
+	}
+	out := newLike(ts[0])
+	v := lastDim(ts[0])
+	switch out.Dtype() {
+	case tensor.Float32:
+		err = xentBackward(out.Float32s(), ts[0].Float32s(), ts[1].Float32s(), v, op.eps, op.pad, dloss)
+	case tensor.Float64:
+		err = xentBackward(out.Float64s(), ts[0].Float64s(), ts[1].Float64s(), v, op.eps, op.pad, dloss)
+	default:
+		err = fmt.Errorf("cross-entropy grad: unsupported dtype %v", out.Dtype())
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func xentBackward[T float](dx, logits, targets []T, v int, eps float64, pad int, dloss float64) error {
+	count := 0
+	for i := range targets {
+		t, err := targetOf(targets, i, v, pad)
+		if err != nil {
+			return err
+		}
+		if t >= 0 {
+			count++
+		}
+	}
+	if count == 0 {
+		return nil
+	}
+	scale := dloss / float64(count)
+	uniform := eps / float64(v)
+	for i := range targets {
+		t, _ := targetOf(targets, i, v, pad)
+		if t < 0 {
+			continue
+		}
+		row := logits[i*v : (i+1)*v]
+		lse := logSumExp(row)
+		for j, x := range row {
+			g := math.Exp(float64(x)-lse) - uniform
+			if j == t {
+				g -= 1 - eps
+			}
+			dx[i*v+j] = T(scale * g)
+		}
+	}
+	return nil
+}
