@@ -28,6 +28,7 @@ type Builder struct {
 	nodes    map[string]*G.Node
 	dropouts []*DropoutMask
 	tags     map[string]*G.Node
+	consts   int
 }
 
 // NewBuilder returns a builder of a new graph over params.
@@ -106,9 +107,13 @@ func (b *Builder) Input(name string, dt tensor.Dtype, shape ...int) *G.Node {
 	return G.NewTensor(b.G, dt, len(shape), G.WithShape(shape...), G.WithName(name))
 }
 
-// Constant returns a node holding a fixed tensor of the graph's dtype.
+// Constant returns a node holding a fixed tensor of the graph's dtype. Its
+// name gets a unique suffix: Gorgonia merges input nodes of equal name and
+// shape whatever their values.
 func (b *Builder) Constant(name string, vals []float64, shape ...int) *G.Node {
 	t := denseFrom(b.Dtype(), vals, shape)
+	b.consts++
+	name = fmt.Sprintf("%s#%d", name, b.consts)
 	return G.NewTensor(b.G, b.Dtype(), len(shape), G.WithShape(shape...), G.WithName(name), G.WithValue(t))
 }
 

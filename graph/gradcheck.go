@@ -23,7 +23,10 @@ type CheckOptions struct {
 	// then held fixed, so the function being checked is deterministic.
 	Train bool
 	// Floor is the smallest denominator of the relative error, so that
-	// gradients that are zero up to rounding compare absolutely. Default 1e-7.
+	// gradients that are zero up to rounding compare absolutely: with the
+	// default 1e-4 and a 1e-6 relative tolerance, a gradient below 1e-4 must
+	// match within 1e-10. The difference quotient's rounding noise is about
+	// 1e-16·|f|/H ≈ 1e-11 here, which a smaller floor would report as error.
 	Floor float64
 }
 
@@ -124,7 +127,7 @@ func (opt CheckOptions) withDefaults() CheckOptions {
 		opt.H = 1e-4
 	}
 	if opt.Floor == 0 {
-		opt.Floor = 1e-7
+		opt.Floor = 1e-4
 	}
 	return opt
 }
