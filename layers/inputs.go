@@ -19,7 +19,7 @@ type Inputs struct {
 	B, S, T int
 	Src     *G.Node // Int (B*S) source ids
 	TgtIn   *G.Node // Int (B*T) decoder input ids: BOS + target
-	TgtOut  *G.Node // float (B*T) expected ids: target + EOS
+	TgtOut  *G.Node // float (B*T) expected ids: target + EOS; made by Transformer.Loss
 	SrcMask *G.Node // float (B, 1, S) additive key padding mask
 	TgtMask *G.Node // float (1, T, T) additive causal mask (constant)
 	Memory  *G.Node // float (B*S, D) encoder output, for a decoder-only graph
@@ -36,7 +36,6 @@ func NewInputs(b *graph.Builder, batch, srcLen, tgtLen int) *Inputs {
 	}
 	if tgtLen > 0 {
 		in.TgtIn = b.Input("tgt_in", tensor.Int, batch*tgtLen)
-		in.TgtOut = b.Input("tgt_out", b.Dtype(), batch*tgtLen)
 		in.TgtMask = b.Constant("causal_mask", CausalMask(tgtLen), 1, tgtLen, tgtLen)
 	}
 	return in
@@ -87,6 +86,9 @@ func (in *Inputs) BindTarget(tgtIn, tgtOut []int) error {
 	}
 	if tgtOut == nil {
 		return nil
+	}
+	if in.TgtOut == nil {
+		return fmt.Errorf("bind target: this graph has no loss to take expected outputs")
 	}
 	f := make([]float64, len(tgtOut))
 	for i, id := range tgtOut {

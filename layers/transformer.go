@@ -122,5 +122,8 @@ func (m *Transformer) Forward(b *graph.Builder, in *Inputs) *G.Node {
 // Loss returns the label-smoothed cross-entropy of the teacher-forced
 // logits against in.TgtOut, averaged over non-pad target tokens.
 func (m *Transformer) Loss(b *graph.Builder, in *Inputs, smoothing float64) *G.Node {
+	if in.TgtOut == nil {
+		in.TgtOut = b.Input("tgt_out", b.Dtype(), in.B*in.T)
+	}
 	return b.CrossEntropy(m.Forward(b, in), in.TgtOut, smoothing, PadID)
 }
