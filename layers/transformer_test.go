@@ -204,7 +204,7 @@ func TestParameterNamesAndCount(t *testing.T) {
 	attn := 4 * (d*d + d)
 	ff := d*f + f + f*d + d
 	ln := 2 * d
-	want := c.SrcVocab*d + c.TgtVocab*d + (attn+ff+2*ln) + ln + (2*attn+ff+3*ln) + ln
+	want := c.SrcVocab*d + c.TgtVocab*d + (attn + ff + 2*ln) + ln + (2*attn + ff + 3*ln) + ln
 	if got := ps.Count(); got != want {
 		t.Errorf("Count() = %d, want %d", got, want)
 	}
