@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"golang.org/x/term"
+
+	"github.com/seq2seq/transformer/train"
+)
+
+// newFlags returns a flag set that reports errors instead of exiting.
+func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+// parseFlags parses args, rejecting stray positional arguments.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
+	}
+	return nil
+}
+
+func trainCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("train", stderr)
+	cfgPath := fs.String("config", "", "YAML config file (required)")
+	resume := fs.Bool("resume", false, "continue from the newest valid checkpoint of the run")
+	steps := fs.Int("steps", 0, "override train.steps (absolute number of optimizer steps)")
+	out := fs.String("out", "", "override the checkpoints root directory")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *cfgPath == "" {
+		return errors.New("--config is required (try configs/tiny.yaml)")
+	}
+	if *steps < 0 {
+		return fmt.Errorf("--steps: %d must be positive", *steps)
+	}
+	cfg, err := train.LoadConfig(*cfgPath)
+	if err != nil {
+		return err
+	}
+	res, err := train.Run(ctx, cfg, train.Options{
+		Resume: *resume, Steps: *steps, Out: *out,
+		Stdout: stdout, Log: stderr, Progress: isTerminal(stdout),
+	})
+	if err != nil {
+		return err
+	}
+	if res.Interrupted {
+		return nil
+	}
+	return nil
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}

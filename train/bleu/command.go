@@ -1,0 +1,92 @@
+package bleu
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Command runs a single-system clone of the sacrebleu command: the
+// positional arguments are reference files (one reference stream each),
+// the hypotheses are read from stdin, and the score is written to stdout
+// as sacrebleu writes it (JSON by default). See usage for the flags.
+func Command(args []string, stdin io.Reader, stdout io.Writer) error {
+	cfg, err := parseArgs(args)
+	if err != nil {
+		return fmt.Errorf("sacrebleu: %w", err)
+	}
+	if cfg.help {
+		_, err := io.WriteString(stdout, usage())
+		return err
+	}
+	if len(cfg.refs) == 0 {
+		return errors.New("sacrebleu: no reference files given; usage: sacrebleu [flags] REF [REF...] < HYPOTHESES")
+	}
+	sc, err := scoreFiles(cfg, stdin)
+	if err != nil {
+		return fmt.Errorf("sacrebleu: %w", err)
+	}
+	out, err := formatResult(sc, cfg)
+	if err != nil {
+		return fmt.Errorf("sacrebleu: %w", err)
+	}
+	if _, err := io.WriteString(stdout, out+"\n"); err != nil {
+		return fmt.Errorf("sacrebleu: write result: %w", err)
+	}
+	return nil
+}
+
+// scoreFiles reads the references and hypotheses and scores them.
+func scoreFiles(cfg cliConfig, stdin io.Reader) (Score, error) {
+	refs := make([][]string, len(cfg.refs))
+	for i, path := range cfg.refs {
+		lines, err := readRefFile(path)
+		if err != nil {
+			return Score{}, err
+		}
+		refs[i] = lines
+	}
+	hyps, err := readHypotheses(stdin)
+	if err != nil {
+		return Score{}, err
+	}
+	if err := checkCLIInput(hyps, refs, cfg.refs); err != nil {
+		return Score{}, err
+	}
+	return Corpus(hyps, refs, cfg.opt)
+}
+
+// checkCLIInput rejects tab-separated (multi-system) input and reference
+// files whose line count differs from the hypotheses'.
+func checkCLIInput(hyps []string, refs [][]string, paths []string) error {
+	for i, h := range hyps {
+		if strings.Contains(h, "\t") {
+			return fmt.Errorf("stdin line %d contains a tab: tab-separated multi-system input is not supported", i+1)
+		}
+	}
+	for i, lines := range refs {
+		if len(lines) != len(hyps) {
+			return fmt.Errorf("reference file %s has %d lines, but stdin has %d hypothesis lines",
+				paths[i], len(lines), len(hyps))
+		}
+	}
+	return nil
+}
+
+// formatResult renders the score as the sacrebleu command prints it for
+// one system, without the final newline.
+func formatResult(sc Score, cfg cliConfig) (string, error) {
+	switch {
+	case cfg.scoreOnly:
+		return sc.scoreString(cfg.width), nil
+	case cfg.format == "text":
+		sig := formatSignature(signatureFields(len(cfg.refs), cfg.opt), cfg.short)
+		return sc.signedText(cfg.width, sig), nil
+	}
+	js, err := sc.JSON(cfg.width)
+	if err != nil {
+		return "", err
+	}
+	return string(js), nil
+}

@@ -1,0 +1,89 @@
+package train
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/seq2seq/transformer/data"
+)
+
+// Corpus is a run's data: the vocabularies and the encoded splits, with the
+// raw reference text of valid and test for BLEU.
+type Corpus struct {
+	Src, Tgt            *data.Vocab
+	Train, Valid, Test  []data.Encoded
+	ValidRefs, TestRefs []string // target sentences, tokens joined by spaces
+	ValidSrc, TestSrc   [][]int  // unfiltered source ids for decoding
+}
+
+// ensureData generates the toy corpus when the config asks for it and the
+// files are absent, then checks that the six files exist.
+func ensureData(cfg *Config, log io.Writer) error {
+	d := cfg.Data
+	if d.Toy {
+		toy := data.DefaultToyConfig()
+		toy.Seed = cfg.Seed
+		toy.Train, toy.Valid, toy.Test = d.ToyTrain, d.ToyValid, d.ToyTest
+		made, err := data.EnsureToy(d.Dir, d.Src, d.Tgt, toy)
+		if err != nil {
+			return fmt.Errorf("generate toy corpus in %s: %w", d.Dir, err)
+		}
+		if made {
+			fmt.Fprintf(log, "generated toy corpus in %s (%d/%d/%d pairs)\n", d.Dir, d.ToyTrain, d.ToyValid, d.ToyTest)
+		}
+	}
+	return cfg.ValidateFiles()
+}
+
+// LoadCorpus reads the three splits, builds the vocabularies from training
+// data unless given (a resumed run brings its own), encodes everything and
+// drops training and validation pairs over data.max_len, saying how many.
+func LoadCorpus(cfg *Config, src, tgt *data.Vocab, log io.Writer) (*Corpus, error) {
+	d := cfg.Data
+	splits := map[string][]data.Pair{}
+	for _, split := range []string{"train", "valid", "test"} {
+		pairs, err := data.ReadSplit(d.Dir, split, d.Src, d.Tgt)
+		if err != nil {
+			return nil, err
+		}
+		splits[split] = pairs
+	}
+	if src == nil || tgt == nil {
+		var ss, ts [][]string
+		for _, p := range splits["train"] {
+			ss, ts = append(ss, p.Src), append(ts, p.Tgt)
+		}
+		src, tgt = data.BuildVocab(ss, d.MinFreq, d.MaxVocab), data.BuildVocab(ts, d.MinFreq, d.MaxVocab)
+	}
+	c := &Corpus{Src: src, Tgt: tgt}
+	encode := func(ps []data.Pair) []data.Encoded {
+		out := make([]data.Encoded, len(ps))
+		for i, p := range ps {
+			out[i] = data.Encoded{Src: src.Encode(p.Src), Tgt: tgt.Encode(p.Tgt)}
+		}
+		return out
+	}
+	var dropped int
+	c.Train, dropped = data.FilterLength(encode(splits["train"]), d.MaxLen)
+	fmt.Fprintf(log, "train: %d pairs, %d dropped as longer than data.max_len %d\n", len(c.Train), dropped, d.MaxLen)
+	c.Valid, dropped = data.FilterLength(encode(splits["valid"]), d.MaxLen)
+	if dropped > 0 {
+		fmt.Fprintf(log, "valid: %d pairs dropped from the loss as longer than data.max_len %d\n", dropped, d.MaxLen)
+	}
+	c.ValidRefs, c.ValidSrc = refsAndSources(splits["valid"], src)
+	c.TestRefs, c.TestSrc = refsAndSources(splits["test"], src)
+	c.Test = encode(splits["test"])
+	fmt.Fprintf(log, "vocabulary: %d source, %d target types\n", src.Size(), tgt.Size())
+	return c, nil
+}
+
+func refsAndSources(ps []data.Pair, src *data.Vocab) ([]string, [][]int) {
+	refs := make([]string, len(ps))
+	ids := make([][]int, len(ps))
+	for i, p := range ps {
+		refs[i] = strings.Join(p.Tgt, " ")
+		ids[i] = src.Encode(p.Src)
+	}
+	return refs, ids
+}

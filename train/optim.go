@@ -1,0 +1,201 @@
+package train
+
+import (
+	"fmt"
+	"math"
+)
+
+// Param is one named float32 parameter as the optimizer sees it: its values
+// and the gradient the graph engine accumulated into Grad. Value and Grad
+// have the same length and are updated in place.
+type Param struct {
+	Name  string
+	Value []float32
+	Grad  []float32
+}
+
+// AdamState is the part of Adam a checkpoint stores: the number of steps
+// taken and the first and second moments keyed by parameter name.
+type AdamState struct {
+	Step int
+	M, V map[string][]float32
+}
+
+// Adam is the Adam optimizer of Kingma and Ba with bias correction, as
+// torch.optim.Adam computes it, without weight decay. Its moments are keyed
+// by parameter name, so they survive a checkpoint whatever the parameter
+// order, and are allocated the first time a name is seen.
+//
+// Each update is computed in float64 from the float32 state and gradient and
+// the results are stored back as float32. Parameters are visited in slice
+// order and maps are only looked up, never ranged over, so equal inputs give
+// bitwise equal results.
+type Adam struct {
+	Beta1, Beta2, Eps float64
+	Step              int
+	M, V              map[string][]float32
+}
+
+// NewAdam returns an Adam optimizer with the given decay rates and epsilon
+// and no state.
+func NewAdam(beta1, beta2, eps float64) *Adam {
+	return &Adam{Beta1: beta1, Beta2: beta2, Eps: eps, M: map[string][]float32{}, V: map[string][]float32{}}
+}
+
+// Update takes one Adam step with learning rate lr on every parameter and
+// then zeroes each Grad, since the graph engine adds gradients up across
+// runs. For a step t (1-based) and gradient g it computes
+//
+//	m = beta1*m + (1-beta1)*g
+//	v = beta2*v + (1-beta2)*g*g
+//	value -= lr/(1-beta1^t) * m / (sqrt(v)/sqrt(1-beta2^t) + eps)
+//
+// It checks every parameter before changing anything: a Value and Grad of
+// different lengths, a duplicate name, or a name whose length differs from
+// its stored state is an error and leaves the optimizer and the parameters
+// untouched.
+func (a *Adam) Update(params []Param, lr float64) error {
+	if err := a.check(params); err != nil {
+		return err
+	}
+	if a.M == nil {
+		a.M = map[string][]float32{}
+	}
+	if a.V == nil {
+		a.V = map[string][]float32{}
+	}
+	a.Step++
+	t := float64(a.Step)
+	stepSize := lr / (1 - math.Pow(a.Beta1, t))
+	sqrtBC2 := math.Sqrt(1 - math.Pow(a.Beta2, t))
+	for _, p := range params {
+		m, v := a.moments(p.Name, len(p.Value))
+		a.updateOne(p, m, v, stepSize, sqrtBC2)
+	}
+	return nil
+}
+
+// updateOne applies one step to p with moments m and v and zeroes p.Grad.
+func (a *Adam) updateOne(p Param, m, v []float32, stepSize, sqrtBC2 float64) {
+	b1, b2 := a.Beta1, a.Beta2
+	for i, g32 := range p.Grad {
+		g := float64(g32)
+		mi := b1*float64(m[i]) + (1-b1)*g
+		vi := b2*float64(v[i]) + (1-b2)*g*g
+		m[i], v[i] = float32(mi), float32(vi)
+		denom := math.Sqrt(vi)/sqrtBC2 + a.Eps
+		p.Value[i] = float32(float64(p.Value[i]) - stepSize*mi/denom)
+		p.Grad[i] = 0
+	}
+}
+
+// check reports the first parameter Update could not apply.
+func (a *Adam) check(params []Param) error {
+	seen := make(map[string]bool, len(params))
+	for _, p := range params {
+		if seen[p.Name] {
+			return fmt.Errorf("adam update: duplicate parameter %q", p.Name)
+		}
+		seen[p.Name] = true
+		if len(p.Grad) != len(p.Value) {
+			return fmt.Errorf("adam update: parameter %q has %d values but %d gradients", p.Name, len(p.Value), len(p.Grad))
+		}
+		if m, ok := a.M[p.Name]; ok && len(m) != len(p.Value) {
+			return fmt.Errorf("adam update: parameter %q has %d values, its state has %d", p.Name, len(p.Value), len(m))
+		}
+		if v, ok := a.V[p.Name]; ok && len(v) != len(p.Value) {
+			return fmt.Errorf("adam update: parameter %q has %d values, its state has %d", p.Name, len(p.Value), len(v))
+		}
+	}
+	return nil
+}
+
+// moments returns the state of name, allocating zeros of length n the first
+// time the name is seen.
+func (a *Adam) moments(name string, n int) (m, v []float32) {
+	m, ok := a.M[name]
+	if !ok {
+		m = make([]float32, n)
+		a.M[name] = m
+	}
+	v, ok = a.V[name]
+	if !ok {
+		v = make([]float32, n)
+		a.V[name] = v
+	}
+	return m, v
+}
+
+// State returns a deep copy of the optimizer's step count and moments.
+func (a *Adam) State() AdamState {
+	return AdamState{Step: a.Step, M: copyMoments(a.M), V: copyMoments(a.V)}
+}
+
+// Restore replaces the optimizer's step count and moments with a deep copy
+// of s. It returns an error, and changes nothing, when s.M and s.V do not
+// hold the same names with the same lengths or s.Step is negative.
+func (a *Adam) Restore(s AdamState) error {
+	if s.Step < 0 {
+		return fmt.Errorf("restore adam state: negative step %d", s.Step)
+	}
+	if len(s.M) != len(s.V) {
+		return fmt.Errorf("restore adam state: %d first moments but %d second moments", len(s.M), len(s.V))
+	}
+	for name, m := range s.M {
+		v, ok := s.V[name]
+		if !ok {
+			return fmt.Errorf("restore adam state: parameter %q has a first moment but no second moment", name)
+		}
+		if len(v) != len(m) {
+			return fmt.Errorf("restore adam state: parameter %q has moments of lengths %d and %d", name, len(m), len(v))
+		}
+	}
+	a.Step, a.M, a.V = s.Step, copyMoments(s.M), copyMoments(s.V)
+	return nil
+}
+
+// copyMoments returns a deep copy of m (never nil).
+func copyMoments(m map[string][]float32) map[string][]float32 {
+	out := make(map[string][]float32, len(m))
+	for name, xs := range m {
+		out[name] = append([]float32(nil), xs...)
+	}
+	return out
+}
+
+// ClipGradNorm returns the global L2 norm of all gradients, summed in
+// float64 in slice order, and, when maxNorm > 0 and the norm exceeds it,
+// scales every gradient by maxNorm/norm. A maxNorm <= 0 only measures. A
+// non-finite norm is returned without scaling, so the caller can detect it.
+func ClipGradNorm(params []Param, maxNorm float64) (norm float64) {
+	var sum float64
+	for _, p := range params {
+		for _, g := range p.Grad {
+			sum += float64(g) * float64(g)
+		}
+	}
+	norm = math.Sqrt(sum)
+	if maxNorm <= 0 || !(norm > maxNorm) || math.IsInf(norm, 0) {
+		return norm
+	}
+	scale := maxNorm / norm
+	for _, p := range params {
+		for i, g := range p.Grad {
+			p.Grad[i] = float32(float64(g) * scale)
+		}
+	}
+	return norm
+}
+
+// GradsFinite reports whether every gradient is neither NaN nor infinite.
+func GradsFinite(params []Param) bool {
+	for _, p := range params {
+		for _, g := range p.Grad {
+			f := float64(g)
+			if math.IsNaN(f) || math.IsInf(f, 0) {
+				return false
+			}
+		}
+	}
+	return true
+}

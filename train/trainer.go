@@ -1,0 +1,321 @@
+package train
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/seq2seq/transformer/data"
+	"github.com/seq2seq/transformer/graph"
+	"github.com/seq2seq/transformer/layers"
+	"github.com/seq2seq/transformer/train/checkpoint"
+)
+
+// Options are a training run's command-line settings.
+type Options struct {
+	Resume   bool      // continue from the run directory's newest valid checkpoint
+	Steps    int       // overrides train.steps when > 0
+	Out      string    // overrides the output root when not empty
+	Stdout   io.Writer // progress and the final report
+	Log      io.Writer // informational and warning lines
+	Progress bool      // draw a progress bar (stdout is a terminal)
+}
+
+// Result is what a finished or interrupted run reports.
+type Result struct {
+	Step        int
+	RunDir      string
+	Interrupted bool
+	TestBLEU    *float64 // nil when interrupted
+	WeightsHash string
+}
+
+// run is the state of one training run.
+type run struct {
+	cfg      *Config
+	opt      Options
+	corpus   *Corpus
+	model    *layers.Transformer
+	params   *graph.Params
+	adam     *Adam
+	dropRNG  *graph.RNG
+	iter     *data.Iterator
+	train    *lossGraphs
+	eval     *lossGraphs
+	metrics  *metricsFile
+	step     int
+	best     float64
+	bestStep int
+	skipped  int
+	runDir   string
+}
+
+// Run trains the model cfg describes until train.steps (or opt.Steps),
+// writing checkpoints and metrics under the run directory, and ends by
+// printing test BLEU. Cancelling ctx (SIGINT, SIGTERM) saves a checkpoint
+// and returns a Result with Interrupted set.
+func Run(ctx context.Context, cfg *Config, opt Options) (*Result, error) {
+	if opt.Steps > 0 {
+		cfg.Train.Steps = opt.Steps
+	}
+	if opt.Out != "" {
+		cfg.Out = opt.Out
+	}
+	if opt.Log == nil {
+		opt.Log = io.Discard
+	}
+	if opt.Stdout == nil {
+		opt.Stdout = io.Discard
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	r, err := newRun(cfg, opt)
+	if err != nil {
+		return nil, err
+	}
+	defer r.close()
+	return r.loop(ctx)
+}
+
+// newRun prepares data, model, optimizer and (when resuming) restores the
+// newest valid checkpoint.
+func newRun(cfg *Config, opt Options) (*run, error) {
+	if err := ensureData(cfg, opt.Log); err != nil {
+		return nil, err
+	}
+	r := &run{cfg: cfg, opt: opt, runDir: cfg.RunDir(), best: math.Inf(-1)}
+	var st *checkpoint.State
+	var srcV, tgtV *data.Vocab
+	if opt.Resume {
+		var path string
+		var err error
+		st, path, err = checkpoint.LoadLatestValid(r.runDir, opt.Log)
+		if err != nil {
+			return nil, fmt.Errorf("resume %s: %w", r.runDir, err)
+		}
+		if err := sameModelSection(cfg, st.Config, path); err != nil {
+			return nil, err
+		}
+		if srcV, err = data.NewVocabFromTokens(st.SrcVocab); err != nil {
+			return nil, fmt.Errorf("resume %s: source vocabulary: %w", path, err)
+		}
+		if tgtV, err = data.NewVocabFromTokens(st.TgtVocab); err != nil {
+			return nil, fmt.Errorf("resume %s: target vocabulary: %w", path, err)
+		}
+		fmt.Fprintf(opt.Log, "resuming from %s (step %d)\n", path, st.Step)
+	}
+	corpus, err := LoadCorpus(cfg, srcV, tgtV, opt.Log)
+	if err != nil {
+		return nil, err
+	}
+	r.corpus = corpus
+	master := graph.NewRNG(cfg.Seed)
+	r.model, r.params, err = BuildModel(cfg.ModelConfig(corpus.Src.Size(), corpus.Tgt.Size()), master.Split())
+	if err != nil {
+		return nil, err
+	}
+	r.dropRNG = master.Split()
+	r.iter = data.NewIterator(corpus.Train, cfg.Train.BatchSize, cfg.Data.Bucket, master.Uint64())
+	r.adam = NewAdam(cfg.Train.Beta1, cfg.Train.Beta2, cfg.Train.Eps)
+	if st != nil {
+		if err := r.restore(st); err != nil {
+			return nil, fmt.Errorf("resume %s: %w", r.runDir, err)
+		}
+	}
+	if err := os.MkdirAll(r.runDir, 0o755); err != nil {
+		return nil, fmt.Errorf("create run directory: %w", err)
+	}
+	if r.metrics, err = openMetrics(filepath.Join(r.runDir, "metrics.jsonl"), r.step); err != nil {
+		return nil, err
+	}
+	r.train = newLossGraphs(r.model, r.params, true, cfg.Train.LabelSmoothing)
+	r.eval = newLossGraphs(r.model, r.params, false, cfg.Train.LabelSmoothing)
+	fmt.Fprintf(opt.Log, "model: %d parameters in %d tensors\n", r.params.Count(), len(r.params.List()))
+	return r, nil
+}
+
+// sameModelSection rejects resuming with a model section that differs from
+// the checkpoint's.
+func sameModelSection(cfg *Config, saved []byte, path string) error {
+	old, err := ParseConfig(saved, path+"/config.yaml")
+	if err != nil {
+		return fmt.Errorf("resume %s: %w", path, err)
+	}
+	if old.Model != cfg.Model {
+		return fmt.Errorf("resume %s: the checkpoint's model section %+v differs from the config's %+v", path, old.Model, cfg.Model)
+	}
+	return nil
+}
+
+func (r *run) close() {
+	if r.train != nil {
+		r.train.close()
+		r.eval.close()
+	}
+	if r.metrics != nil {
+		r.metrics.close()
+	}
+}
+
+// loop is the training loop: step, log, evaluate, checkpoint, stop.
+func (r *run) loop(ctx context.Context) (*Result, error) {
+	tc := r.cfg.Train
+	bar := newProgress(r.opt, r.step, tc.Steps, tc.LogEvery)
+	for r.step < tc.Steps {
+		if ctx.Err() != nil {
+			bar.finish()
+			return r.interrupt()
+		}
+		rec, err := r.trainStep()
+		if err != nil {
+			bar.finish()
+			return nil, err
+		}
+		if r.step%tc.EvalEvery == 0 || r.step == tc.Steps {
+			if err := r.evaluate(&rec); err != nil {
+				return nil, err
+			}
+		}
+		if err := r.metrics.write(rec); err != nil {
+			return nil, fmt.Errorf("step %d: write metrics: %w", r.step, err)
+		}
+		bar.update(rec)
+		if r.step%tc.SaveEvery == 0 || r.step == tc.Steps {
+			if err := r.save(rec.ValidBLEU); err != nil {
+				return nil, err
+			}
+		}
+	}
+	bar.finish()
+	return r.finish()
+}
+
+// trainStep runs one optimizer step on the next batch.
+func (r *run) trainStep() (Record, error) {
+	start := time.Now()
+	b := r.iter.Next()
+	step := r.step + 1
+	g, err := r.train.get(shapeKey{B: b.B, S: b.S, T: b.T})
+	if err != nil {
+		return Record{}, err
+	}
+	if err := g.b.FillDropout(r.dropRNG); err != nil {
+		return Record{}, err
+	}
+	loss, err := g.run(b.Src, b.TgtIn, b.TgtOut)
+	if err != nil {
+		return Record{}, fmt.Errorf("step %d: %w", step, err)
+	}
+	ps, err := g.grads()
+	if err != nil {
+		return Record{}, fmt.Errorf("step %d: %w", step, err)
+	}
+	rec := Record{Step: step, Loss: loss, LR: LearningRate(step, r.cfg.Train.LR, r.cfg.Train.Warmup, r.cfg.Train.Schedule)}
+	if math.IsNaN(loss) || math.IsInf(loss, 0) || !GradsFinite(ps) {
+		if r.cfg.Train.OnNonfinite != "skip" {
+			return Record{}, fmt.Errorf("step %d: loss %v or a gradient is not finite; the last checkpoint in %s is intact (set train.on_nonfinite: skip to skip such batches)", step, loss, r.runDir)
+		}
+		for _, p := range ps {
+			clear(p.Grad)
+		}
+		r.skipped++
+		rec.Skipped = true
+		fmt.Fprintf(r.opt.Log, "step %d: non-finite loss or gradient, batch skipped (%d so far)\n", step, r.skipped)
+	} else {
+		if r.cfg.Train.ClipNorm > 0 {
+			rec.GradNorm = ClipGradNorm(ps, r.cfg.Train.ClipNorm)
+		}
+		if err := r.adam.Update(ps, rec.LR); err != nil {
+			return Record{}, fmt.Errorf("step %d: %w", step, err)
+		}
+	}
+	r.step = step
+	rec.TokensPerS = float64(b.TgtTokens) / time.Since(start).Seconds()
+	return rec, nil
+}
+
+// evaluate adds validation loss and greedy BLEU on the first
+// valid_bleu_sentences validation sentences to rec.
+func (r *run) evaluate(rec *Record) error {
+	vl, err := validLoss(r.eval, r.corpus.Valid, r.cfg.Train.BatchSize, r.cfg.Data.Bucket)
+	if err != nil {
+		return fmt.Errorf("step %d: %w", r.step, err)
+	}
+	rec.ValidLoss = &vl
+	n := min(r.cfg.Train.ValidBLEUSentences, len(r.corpus.ValidSrc))
+	if n == 0 {
+		return nil
+	}
+	tr := r.translator()
+	defer tr.Close()
+	hyps, err := Decode(tr, r.corpus.Tgt, r.corpus.ValidSrc[:n], r.cfg.Train.BatchSize, 1, 0)
+	if err != nil {
+		return fmt.Errorf("step %d: validation BLEU: %w", r.step, err)
+	}
+	s, err := corpusBLEU(hyps, r.corpus.ValidRefs[:n])
+	if err != nil {
+		return fmt.Errorf("step %d: validation BLEU: %w", r.step, err)
+	}
+	rec.ValidBLEU = &s.Score
+	fmt.Fprintf(r.opt.Log, "step %d: valid loss %.4f, greedy BLEU %.2f on %d sentences\n", r.step, vl, s.Score, n)
+	return nil
+}
+
+func (r *run) translator() *Translator {
+	d := r.cfg.Decode
+	return NewTranslator(r.model, r.params, r.cfg.Data.Bucket, d.MaxLenA, d.MaxLenB)
+}
+
+// save writes a checkpoint; it becomes best when validBLEU beats the best.
+func (r *run) save(validBLEU *float64) error {
+	best := validBLEU != nil && *validBLEU > r.best
+	if best {
+		r.best, r.bestStep = *validBLEU, r.step
+	}
+	if err := r.metrics.flush(); err != nil {
+		return fmt.Errorf("step %d: %w", r.step, err)
+	}
+	st, err := r.snapshot()
+	if err != nil {
+		return fmt.Errorf("step %d: snapshot: %w", r.step, err)
+	}
+	if _, err := checkpoint.Save(r.runDir, st, r.cfg.Train.KeepLast, best); err != nil {
+		return fmt.Errorf("step %d: save checkpoint: %w", r.step, err)
+	}
+	return nil
+}
+
+// interrupt saves a checkpoint at the current step and reports.
+func (r *run) interrupt() (*Result, error) {
+	if err := r.save(nil); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(r.opt.Stdout, "interrupted at step %d; checkpoint saved in %s; continue with --resume\n", r.step, r.runDir)
+	return &Result{Step: r.step, RunDir: r.runDir, Interrupted: true, WeightsHash: WeightsDigest(r.params)}, nil
+}
+
+// finish decodes the test set greedily with the final weights and prints
+// its BLEU.
+func (r *run) finish() (*Result, error) {
+	tr := r.translator()
+	defer tr.Close()
+	hyps, err := Decode(tr, r.corpus.Tgt, r.corpus.TestSrc, r.cfg.Train.BatchSize, 1, 0)
+	if err != nil {
+		return nil, fmt.Errorf("test BLEU: %w", err)
+	}
+	s, err := corpusBLEU(hyps, r.corpus.TestRefs)
+	if err != nil {
+		return nil, fmt.Errorf("test BLEU: %w", err)
+	}
+	fmt.Fprintf(r.opt.Stdout, "step %d: test %s\n", r.step, s.Text(2))
+	if r.skipped > 0 {
+		fmt.Fprintf(r.opt.Stdout, "%d batches were skipped for non-finite loss or gradients\n", r.skipped)
+	}
+	score := s.Score
+	return &Result{Step: r.step, RunDir: r.runDir, TestBLEU: &score, WeightsHash: WeightsDigest(r.params)}, nil
+}
