@@ -17,12 +17,13 @@ import (
 
 // Options are a training run's command-line settings.
 type Options struct {
-	Resume   bool      // continue from the run directory's newest valid checkpoint
-	Steps    int       // overrides train.steps when > 0
-	Out      string    // overrides the output root when not empty
-	Stdout   io.Writer // progress and the final report
-	Log      io.Writer // informational and warning lines
-	Progress bool      // draw a progress bar (stdout is a terminal)
+	Resume   bool           // continue from the run directory's newest valid checkpoint
+	Steps    int            // overrides train.steps when > 0
+	Out      string         // overrides the output root when not empty
+	Stdout   io.Writer      // progress and the final report
+	Log      io.Writer      // informational and warning lines
+	Progress bool           // draw a progress bar (stdout is a terminal)
+	OnStep   func(step int) // called after each completed step (tests use it to interrupt)
 }
 
 // Result is what a finished or interrupted run reports.
@@ -185,6 +186,9 @@ func (r *run) loop(ctx context.Context) (*Result, error) {
 			return nil, fmt.Errorf("step %d: write metrics: %w", r.step, err)
 		}
 		bar.update(rec)
+		if r.opt.OnStep != nil {
+			r.opt.OnStep(r.step)
+		}
 		if r.step%tc.SaveEvery == 0 || r.step == tc.Steps {
 			if err := r.save(rec.ValidBLEU); err != nil {
 				return nil, err

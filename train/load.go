@@ -1,0 +1,74 @@
+package train
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/seq2seq/transformer/data"
+	"github.com/seq2seq/transformer/graph"
+	"github.com/seq2seq/transformer/layers"
+	"github.com/seq2seq/transformer/train/checkpoint"
+)
+
+// Loaded is a trained model restored from a checkpoint with everything
+// needed to use it: its resolved config and its vocabularies.
+type Loaded struct {
+	Path     string
+	Step     int
+	Config   *Config
+	Model    *layers.Transformer
+	Params   *graph.Params
+	Src, Tgt *data.Vocab
+}
+
+// LoadModel restores the model of a checkpoint: path is a step directory,
+// or a run directory meaning its best checkpoint, else its latest.
+func LoadModel(path string) (*Loaded, error) {
+	st, err := checkpoint.Load(preferred(path))
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := ParseConfig(st.Config, path+" config")
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", path, err)
+	}
+	src, err := data.NewVocabFromTokens(st.SrcVocab)
+	if err != nil {
+		return nil, fmt.Errorf("load %s: source vocabulary: %w", path, err)
+	}
+	tgt, err := data.NewVocabFromTokens(st.TgtVocab)
+	if err != nil {
+		return nil, fmt.Errorf("load %s: target vocabulary: %w", path, err)
+	}
+	m, ps, err := BuildModel(cfg.ModelConfig(src.Size(), tgt.Size()), graph.NewRNG(0))
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", path, err)
+	}
+	if err := restoreParams(ps, st.Params); err != nil {
+		return nil, fmt.Errorf("load %s: %w", path, err)
+	}
+	return &Loaded{Path: path, Step: st.Step, Config: cfg, Model: m, Params: ps, Src: src, Tgt: tgt}, nil
+}
+
+// Translator returns a translator over the loaded model with the
+// checkpoint's bucket and length limits.
+func (l *Loaded) Translator() *Translator {
+	return NewTranslator(l.Model, l.Params, l.Config.Data.Bucket, l.Config.Decode.MaxLenA, l.Config.Decode.MaxLenB)
+}
+
+// preferred resolves a run directory to its best checkpoint when it has
+// one; anything else is returned unchanged for checkpoint.Load (which
+// resolves a run directory to its latest).
+func preferred(path string) string {
+	b, err := os.ReadFile(filepath.Join(path, "best"))
+	if err != nil {
+		return path
+	}
+	name := strings.TrimSpace(string(b))
+	if name == "" || strings.ContainsAny(name, "/\\") {
+		return path
+	}
+	return filepath.Join(path, name)
+}
