@@ -79,7 +79,9 @@ func writeStepDir(dir string, st *State) error {
 	}
 	writers := []func(io.Writer) error{
 		func(w io.Writer) error { return writeFloats(w, st.Params) },
-		func(w io.Writer) error { return writeFloats(w, append(append([]Tensor(nil), st.AdamM...), st.AdamV...)) },
+		func(w io.Writer) error {
+			return writeFloats(w, append(append([]Tensor(nil), st.AdamM...), st.AdamV...))
+		},
 		func(w io.Writer) error { _, err := w.Write(st.Config); return err },
 		func(w io.Writer) error { return writeVocab(w, st.SrcVocab) },
 		func(w io.Writer) error { return writeVocab(w, st.TgtVocab) },
@@ -133,6 +135,8 @@ func moveIntoPlace(tmp, final string) error {
 	}
 	if err := renameFile(tmp, final); err != nil {
 		if replacing {
+			// Best effort: a failure here leaves old for removeLeftovers
+			// to move back on the next save.
 			renameFile(old, final)
 		}
 		return fmt.Errorf("rename %s to %s: %w", tmp, final, err)
