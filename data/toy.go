@@ -64,7 +64,7 @@ func (g *toyGen) nounPhrase(cas int) (src, tgt []string, plural bool) {
 		if det == 0 {
 			ending = weakEnding[cas][num][n.gender]
 		}
-		tgt = append(tgt, adj.de+ending)
+		tgt = append(tgt, inflect(adj.de, ending))
 	}
 	if plural {
 		src = append(src, n.enPl)
@@ -74,6 +74,15 @@ func (g *toyGen) nounPhrase(cas int) (src, tgt []string, plural bool) {
 		tgt = append(tgt, n.de)
 	}
 	return src, tgt, plural
+}
+
+// inflect adds an adjective ending, merging a stem-final e ("müde"+"en" =
+// "müden").
+func inflect(stem, ending string) string {
+	if strings.HasSuffix(stem, "e") {
+		return stem + ending[1:]
+	}
+	return stem + ending
 }
 
 // dativePlural adds the dative plural -n where the plural does not already
