@@ -223,3 +223,21 @@ func (b *Builder) CrossEntropy(logits, targets *G.Node, eps float64, pad int) *G
 	n, err := SmoothedCrossEntropy(logits, targets, eps, pad)
 	return b.must("cross-entropy", n, err)
 }
+
+// BMM multiplies 3-D x and y batch by batch with the project's kernel.
+func (b *Builder) BMM(x, y *G.Node, transA, transB bool) *G.Node {
+	n, err := BMM(x, y, transA, transB)
+	return b.must("bmm", n, err)
+}
+
+// SplitHeads maps x (B*T, D) to (B*H, T, D/H).
+func (b *Builder) SplitHeads(x *G.Node, batch, length, heads int) *G.Node {
+	n, err := SplitHeads(x, batch, length, heads)
+	return b.must("split heads", n, err)
+}
+
+// MergeHeads maps x (B*H, T, dh) to (B*T, H*dh).
+func (b *Builder) MergeHeads(x *G.Node, batch, length, heads int) *G.Node {
+	n, err := MergeHeads(x, batch, length, heads)
+	return b.must("merge heads", n, err)
+}

@@ -56,22 +56,17 @@ func (a *MultiHeadAttention) Forward(b *graph.Builder, query, memory, mask *G.No
 	scores := b.BatchedMatMul(q, k, false, true)                     // (B*H, Tq, Tk)
 	probs := b.MaskedSoftmax(scores, mask, 1/math.Sqrt(float64(dh))) // (B*H, Tq, Tk)
 	b.Tag(a.Name+".probs", probs)
-	ctx := b.BatchedMatMul(probs, v, false, false) // (B*H, Tq, dh)
+	ctx := b.BMM(probs, v, false, false) // (B*H, Tq, dh)
 	return a.O.Forward(b, a.mergeHeads(b, ctx, batch, tq))
 }
 
-// splitHeads turns (B*T, D) into (B*H, T, dh).
+// splitHeads turns (B*T, D) into (B*H, T, dh): one permuting copy, the
+// same as reshape (B, T, H, dh) → transpose (B, H, T, dh) → reshape.
 func (a *MultiHeadAttention) splitHeads(b *graph.Builder, x *G.Node, batch, length int) *G.Node {
-	dh := a.Dim / a.Heads
-	x = b.Reshape(x, batch, length, a.Heads, dh)   // (B, T, H, dh)
-	x = b.Transpose(x, 0, 2, 1, 3)                 // (B, H, T, dh)
-	return b.Reshape(x, batch*a.Heads, length, dh) // (B*H, T, dh)
+	return b.SplitHeads(x, batch, length, a.Heads)
 }
 
 // mergeHeads turns (B*H, T, dh) back into (B*T, D).
 func (a *MultiHeadAttention) mergeHeads(b *graph.Builder, x *G.Node, batch, length int) *G.Node {
-	dh := a.Dim / a.Heads
-	x = b.Reshape(x, batch, a.Heads, length, dh) // (B, H, T, dh)
-	x = b.Transpose(x, 0, 2, 1, 3)               // (B, T, H, dh)
-	return b.Reshape(x, batch*length, a.Dim)     // (B*T, D)
+	return b.MergeHeads(x, batch, length, a.Heads)
 }
