@@ -82,7 +82,11 @@ func (b *Builder) Param(name string) *G.Node {
 	if p == nil {
 		b.Fail("param", fmt.Errorf("no parameter %q", name))
 	}
-	n := G.NewTensor(b.G, b.Dtype(), p.Shape().Dims(), G.WithShape(p.Shape().Clone()...), G.WithName(name), G.WithValue(p.Value))
+	// A fresh tensor header over the shared backing array: Gorgonia's
+	// matrix product transposes its operand's header in place during the
+	// backward pass, so graphs running at once must not share headers.
+	view := tensor.New(tensor.WithShape(p.Shape().Clone()...), tensor.WithBacking(p.Value.Data()))
+	n := G.NewTensor(b.G, b.Dtype(), p.Shape().Dims(), G.WithShape(p.Shape().Clone()...), G.WithName(name), G.WithValue(view))
 	b.nodes[name] = n
 	return n
 }

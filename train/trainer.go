@@ -46,6 +46,7 @@ type run struct {
 	dropRNG  *graph.RNG
 	iter     *data.Iterator
 	train    *lossGraphs
+	workers  [2]*lossGraphs // per-worker graphs when train.workers is 2
 	eval     *lossGraphs
 	metrics  *metricsFile
 	step     int
@@ -136,6 +137,9 @@ func newRun(cfg *Config, opt Options) (*run, error) {
 	}
 	r.train = newLossGraphs(r.model, r.params, true, cfg.Train.LabelSmoothing)
 	r.eval = newLossGraphs(r.model, r.params, false, cfg.Train.LabelSmoothing)
+	if cfg.Train.Workers == 2 {
+		r.workers = [2]*lossGraphs{r.train, newLossGraphs(r.model, r.params, true, cfg.Train.LabelSmoothing)}
+	}
 	fmt.Fprintf(opt.Log, "model: %d parameters in %d tensors\n", r.params.Count(), len(r.params.List()))
 	return r, nil
 }
@@ -157,6 +161,9 @@ func (r *run) close() {
 	if r.train != nil {
 		r.train.close()
 		r.eval.close()
+	}
+	if r.workers[1] != nil {
+		r.workers[1].close()
 	}
 	if r.metrics != nil {
 		r.metrics.close()
@@ -204,18 +211,7 @@ func (r *run) trainStep() (Record, error) {
 	start := time.Now()
 	b := r.iter.Next()
 	step := r.step + 1
-	g, err := r.train.get(shapeKey{B: b.B, S: b.S, T: b.T})
-	if err != nil {
-		return Record{}, err
-	}
-	if err := g.b.FillDropout(r.dropRNG); err != nil {
-		return Record{}, err
-	}
-	loss, err := g.run(b.Src, b.TgtIn, b.TgtOut)
-	if err != nil {
-		return Record{}, fmt.Errorf("step %d: %w", step, err)
-	}
-	ps, err := g.grads()
+	loss, ps, err := r.forwardBackward(b)
 	if err != nil {
 		return Record{}, fmt.Errorf("step %d: %w", step, err)
 	}
@@ -241,6 +237,27 @@ func (r *run) trainStep() (Record, error) {
 	r.step = step
 	rec.TokensPerS = float64(b.TgtTokens) / time.Since(start).Seconds()
 	return rec, nil
+}
+
+// forwardBackward computes the batch's loss and gradients on one graph,
+// or on two at once when train.workers is 2.
+func (r *run) forwardBackward(b data.Batch) (float64, []Param, error) {
+	if r.workers[1] != nil {
+		return r.parallelStep(b)
+	}
+	g, err := r.train.get(shapeKey{B: b.B, S: b.S, T: b.T})
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := g.b.FillDropout(r.dropRNG); err != nil {
+		return 0, nil, err
+	}
+	loss, err := g.run(b.Src, b.TgtIn, b.TgtOut)
+	if err != nil {
+		return 0, nil, err
+	}
+	ps, err := g.grads()
+	return loss, ps, err
 }
 
 // evaluate adds validation loss and greedy BLEU on the first
