@@ -154,7 +154,7 @@ func (tr *Translator) encode(srcs [][]int) (ids []int, memory []float32, s int, 
 // position t, (R, V) flattened, in float64.
 func (tr *Translator) stepLogProbs(src []int, memory []float32, s int, prefixes [][]int) ([]float64, error) {
 	r, t := len(prefixes), len(prefixes[0])
-	T := tr.roundLen(t)
+	T := min(tr.roundLen(t), tr.Model.Cfg.MaxPositions)
 	g, err := tr.decoder(shapeKey{B: r, S: s, T: T})
 	if err != nil {
 		return nil, err
@@ -177,7 +177,10 @@ func (tr *Translator) stepLogProbs(src []int, memory []float32, s int, prefixes 
 	out := make([]float64, r*v)
 	for i := 0; i < r; i++ {
 		row := logits[(i*T+t-1)*v : (i*T+t)*v]
-		logSoftmax(out[i*v:(i+1)*v], row)
+		lp := out[i*v : (i+1)*v]
+		logSoftmax(lp, row)
+		// Padding and BOS are never outputs (as in fairseq).
+		lp[padID], lp[bosID] = math.Inf(-1), math.Inf(-1)
 	}
 	return out, nil
 }

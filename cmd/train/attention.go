@@ -1,0 +1,155 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/seq2seq/transformer/data"
+	"github.com/seq2seq/transformer/train"
+	"github.com/seq2seq/transformer/train/heatmap"
+)
+
+// attentionOptions is the parsed command line of attention.
+type attentionOptions struct {
+	checkpoint, text, out string
+	layer, head           int // -1: the last layer; -1: the average of the heads
+	average, self         bool
+}
+
+// attentionCmd draws an attention heat map for the greedy translation of
+// one sentence:
+//
+//	train attention --checkpoint PATH --text "..." --out FILE.png [--layer L] [--head H|--average] [--self]
+//
+// By default it draws the last decoder layer's cross-attention averaged
+// over the heads: rows are the generated target tokens and EOS, columns the
+// source tokens. --self draws the encoder's self-attention instead. Layers
+// and heads count from 0. It prints the translation and the file written.
+func attentionCmd(args []string, stdout io.Writer) error {
+	opt, help, err := parseAttention(args, stdout)
+	if help || err != nil {
+		return err
+	}
+	l, err := loadModel(opt.checkpoint)
+	if err != nil {
+		return fmt.Errorf("attention: %w", err)
+	}
+	m, translation, err := attentionMap(l, opt)
+	if err != nil {
+		return fmt.Errorf("attention: %w", err)
+	}
+	if err := heatmap.WritePNG(opt.out, m, heatmap.Options{}); err != nil {
+		return fmt.Errorf("attention: %w", err)
+	}
+	_, err = fmt.Fprintf(stdout, "%s\nwrote %s\n", translation, opt.out)
+	return err
+}
+
+// parseAttention parses and checks attention's flags.
+func parseAttention(args []string, stdout io.Writer) (opt attentionOptions, help bool, err error) {
+	var usage bytes.Buffer
+	fs := newFlags("attention", &usage)
+	fs.StringVar(&opt.checkpoint, "checkpoint", "", "checkpoint step or run directory (required)")
+	fs.StringVar(&opt.text, "text", "", "source sentence, whitespace-tokenized (required)")
+	fs.StringVar(&opt.out, "out", "", "PNG file to write (required)")
+	fs.IntVar(&opt.layer, "layer", -1, "layer to draw, from 0 (default: the last)")
+	fs.IntVar(&opt.head, "head", -1, "head to draw, from 0 (default: the average of all heads)")
+	fs.BoolVar(&opt.average, "average", false, "draw the average of all heads (the default)")
+	fs.BoolVar(&opt.self, "self", false, "draw the encoder's self-attention instead of the cross-attention")
+	if help, err = parseQuiet(fs, &usage, args, stdout); help || err != nil {
+		return opt, help, err
+	}
+	switch {
+	case opt.checkpoint == "":
+		err = errors.New("attention: --checkpoint is required")
+	case opt.out == "":
+		err = errors.New("attention: --out is required")
+	case opt.average && opt.head >= 0:
+		err = errors.New("attention: --head and --average exclude each other")
+	case opt.layer < -1:
+		err = fmt.Errorf("attention: --layer %d out of range: layers count from 0", opt.layer)
+	case opt.head < -1:
+		err = fmt.Errorf("attention: --head %d out of range: heads count from 0", opt.head)
+	}
+	return opt, false, err
+}
+
+// attentionMap translates opt.text greedily and returns the heat map opt
+// asks for and the translation.
+func attentionMap(l *train.Loaded, opt attentionOptions) (heatmap.Map, string, error) {
+	cfg := l.Model.Cfg
+	layers, kind := cfg.DecoderLayers, "cross-attention, decoder"
+	if opt.self {
+		layers, kind = cfg.EncoderLayers, "self-attention, encoder"
+	}
+	layer, err := pick("--layer", opt.layer, layers, "layers")
+	if err != nil {
+		return heatmap.Map{}, "", err
+	}
+	if _, err := pick("--head", opt.head, cfg.Heads, "heads"); err != nil {
+		return heatmap.Map{}, "", err
+	}
+	src := strings.Fields(strings.ToValidUTF8(opt.text, "\uFFFD"))
+	if len(src) == 0 {
+		return heatmap.Map{}, "", errors.New("--text holds no tokens")
+	}
+	src = src[:min(len(src), cfg.MaxPositions)]
+	out, att, err := translateWithAttention(l, src)
+	if err != nil {
+		return heatmap.Map{}, "", err
+	}
+	translation := strings.Join(l.Tgt.Decode(l.Tgt.Encode(out)), " ")
+	m := heatmap.Map{Rows: append(out, data.EOS), Cols: src}
+	heads := att.Cross[layer]
+	if opt.self {
+		m.Rows, heads = src, att.EncoderSelf[layer]
+	}
+	m.Values, m.Title = selectHead(heads, opt.head)
+	m.Title = fmt.Sprintf("%s layer %d, %s", kind, layer, m.Title)
+	return m, translation, nil
+}
+
+// pick resolves a layer or head index: -1 means the last (for a head the
+// caller averages instead) and anything outside [0, n) is an error.
+func pick(flagName string, i, n int, what string) (int, error) {
+	if i == -1 {
+		return n - 1, nil
+	}
+	if i < 0 || i >= n {
+		return 0, fmt.Errorf("%s %d out of range: the model has %d %s (0-%d)", flagName, i, n, what, n-1)
+	}
+	return i, nil
+}
+
+// selectHead returns head h of heads, or their average when h is -1, with
+// a title fragment saying which.
+func selectHead(heads [][][]float64, h int) ([][]float64, string) {
+	if h == -1 {
+		return heatmap.Average(heads), fmt.Sprintf("average of %d heads", len(heads))
+	}
+	return heads[h], fmt.Sprintf("head %d", h)
+}
+
+// translateWithAttention translates src greedily and returns the output
+// tokens and the attention of that output.
+func translateWithAttention(l *train.Loaded, src []string) ([]string, *train.Attention, error) {
+	tr := l.Translator()
+	defer tr.Close()
+	ids := l.Src.Encode(src)
+	outs, err := tr.Greedy([][]int{ids})
+	if err != nil {
+		return nil, nil, fmt.Errorf("translate: %w", err)
+	}
+	att, err := tr.Attention(ids, outs[0])
+	if err != nil {
+		return nil, nil, err
+	}
+	out := make([]string, len(outs[0]))
+	for i, id := range outs[0] {
+		out[i] = l.Tgt.Token(id)
+	}
+	return out, att, nil
+}
