@@ -78,6 +78,8 @@ func (r *run) parallelStep(b data.Batch) (loss float64, ps []Param, err error) {
 	if n0+n1 == 0 {
 		return 0, p0, nil
 	}
+	defer gs[0].vm.Reset() // drop intermediate buffers; gradients live on
+	defer gs[1].vm.Reset() // the parameter nodes, not in the machines
 	w0, w1 := n0/(n0+n1), n1/(n0+n1)
 	for i := range p0 {
 		g0, g1 := p0[i].Grad, p1[i].Grad

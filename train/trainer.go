@@ -257,6 +257,7 @@ func (r *run) forwardBackward(b data.Batch) (float64, []Param, error) {
 		return 0, nil, err
 	}
 	ps, err := g.grads()
+	g.vm.Reset() // drop this graph's intermediate buffers until its next use
 	return loss, ps, err
 }
 
