@@ -17,9 +17,9 @@ type Corpus struct {
 	ValidSrc, TestSrc   [][]int  // unfiltered source ids for decoding
 }
 
-// ensureData generates the toy corpus when the config asks for it and the
+// EnsureData generates the toy corpus when the config asks for it and the
 // files are absent, then checks that the six files exist.
-func ensureData(cfg *Config, log io.Writer) error {
+func EnsureData(cfg *Config, log io.Writer) error {
 	d := cfg.Data
 	if d.Toy {
 		toy := data.DefaultToyConfig()

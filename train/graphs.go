@@ -2,6 +2,7 @@ package train
 
 import (
 	"fmt"
+	"time"
 
 	G "gorgonia.org/gorgonia"
 
@@ -30,6 +31,7 @@ type lossGraphs struct {
 	train     bool // with dropout and gradients
 	smoothing float64
 	cache     map[shapeKey]*lossGraph
+	built     time.Duration // total time spent building graphs
 }
 
 func newLossGraphs(m *layers.Transformer, ps *graph.Params, train bool, smoothing float64) *lossGraphs {
@@ -41,6 +43,8 @@ func (gs *lossGraphs) get(k shapeKey) (*lossGraph, error) {
 	if g, ok := gs.cache[k]; ok {
 		return g, nil
 	}
+	start := time.Now()
+	defer func() { gs.built += time.Since(start) }()
 	g := &lossGraph{b: graph.NewBuilder(gs.params, gs.train)}
 	if err := g.b.Build(func(b *graph.Builder) {
 		g.in = layers.NewInputs(b, k.B, k.S, k.T)

@@ -24,6 +24,26 @@ type Options struct {
 	Log      io.Writer      // informational and warning lines
 	Progress bool           // draw a progress bar (stdout is a terminal)
 	OnStep   func(step int) // called after each completed step (tests use it to interrupt)
+	DryRun   bool           // write no metrics and no checkpoints (bench)
+	From     string         // start from this checkpoint (step or run directory) instead of the run's own
+}
+
+// withDefaults applies the command-line overrides to cfg and fills in
+// discarding writers.
+func (opt Options) withDefaults(cfg *Config) Options {
+	if opt.Steps > 0 {
+		cfg.Train.Steps = opt.Steps
+	}
+	if opt.Out != "" {
+		cfg.Out = opt.Out
+	}
+	if opt.Log == nil {
+		opt.Log = io.Discard
+	}
+	if opt.Stdout == nil {
+		opt.Stdout = io.Discard
+	}
+	return opt
 }
 
 // Result is what a finished or interrupted run reports.
@@ -61,18 +81,7 @@ type run struct {
 // printing test BLEU. Cancelling ctx (SIGINT, SIGTERM) saves a checkpoint
 // and returns a Result with Interrupted set.
 func Run(ctx context.Context, cfg *Config, opt Options) (*Result, error) {
-	if opt.Steps > 0 {
-		cfg.Train.Steps = opt.Steps
-	}
-	if opt.Out != "" {
-		cfg.Out = opt.Out
-	}
-	if opt.Log == nil {
-		opt.Log = io.Discard
-	}
-	if opt.Stdout == nil {
-		opt.Stdout = io.Discard
-	}
+	opt = opt.withDefaults(cfg)
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -87,18 +96,18 @@ func Run(ctx context.Context, cfg *Config, opt Options) (*Result, error) {
 // newRun prepares data, model, optimizer and (when resuming) restores the
 // newest valid checkpoint.
 func newRun(cfg *Config, opt Options) (*run, error) {
-	if err := ensureData(cfg, opt.Log); err != nil {
+	if err := EnsureData(cfg, opt.Log); err != nil {
 		return nil, err
 	}
 	r := &run{cfg: cfg, opt: opt, runDir: cfg.RunDir(), best: math.Inf(-1)}
 	var st *checkpoint.State
 	var srcV, tgtV *data.Vocab
-	if opt.Resume {
+	if opt.Resume || opt.From != "" {
 		var path string
 		var err error
-		st, path, err = checkpoint.LoadLatestValid(r.runDir, opt.Log)
+		st, path, err = loadStart(r.runDir, opt)
 		if err != nil {
-			return nil, fmt.Errorf("resume %s: %w", r.runDir, err)
+			return nil, err
 		}
 		if err := sameModelSection(cfg, st.Config, path); err != nil {
 			return nil, err
@@ -129,11 +138,13 @@ func newRun(cfg *Config, opt Options) (*run, error) {
 			return nil, fmt.Errorf("resume %s: %w", r.runDir, err)
 		}
 	}
-	if err := os.MkdirAll(r.runDir, 0o755); err != nil {
-		return nil, fmt.Errorf("create run directory: %w", err)
-	}
-	if r.metrics, err = openMetrics(filepath.Join(r.runDir, "metrics.jsonl"), r.step); err != nil {
-		return nil, err
+	if !opt.DryRun {
+		if err := os.MkdirAll(r.runDir, 0o755); err != nil {
+			return nil, fmt.Errorf("create run directory: %w", err)
+		}
+		if r.metrics, err = openMetrics(filepath.Join(r.runDir, "metrics.jsonl"), r.step); err != nil {
+			return nil, err
+		}
 	}
 	r.train = newLossGraphs(r.model, r.params, true, cfg.Train.LabelSmoothing)
 	r.eval = newLossGraphs(r.model, r.params, false, cfg.Train.LabelSmoothing)
@@ -142,6 +153,24 @@ func newRun(cfg *Config, opt Options) (*run, error) {
 	}
 	fmt.Fprintf(opt.Log, "model: %d parameters in %d tensors\n", r.params.Count(), len(r.params.List()))
 	return r, nil
+}
+
+// loadStart loads the checkpoint a run starts from: opt.From, or the newest
+// valid one in runDir.
+func loadStart(runDir string, opt Options) (*checkpoint.State, string, error) {
+	if opt.From != "" {
+		path := preferred(opt.From)
+		st, err := checkpoint.Load(path)
+		if err != nil {
+			return nil, "", err
+		}
+		return st, path, nil
+	}
+	st, path, err := checkpoint.LoadLatestValid(runDir, opt.Log)
+	if err != nil {
+		return nil, "", fmt.Errorf("resume %s: %w", runDir, err)
+	}
+	return st, path, nil
 }
 
 // sameModelSection rejects resuming with a model section that differs from
@@ -179,7 +208,7 @@ func (r *run) loop(ctx context.Context) (*Result, error) {
 			bar.finish()
 			return r.interrupt()
 		}
-		rec, err := r.trainStep()
+		rec, _, err := r.trainStep()
 		if err != nil {
 			bar.finish()
 			return nil, err
@@ -207,18 +236,18 @@ func (r *run) loop(ctx context.Context) (*Result, error) {
 }
 
 // trainStep runs one optimizer step on the next batch.
-func (r *run) trainStep() (Record, error) {
+func (r *run) trainStep() (Record, data.Batch, error) {
 	start := time.Now()
 	b := r.iter.Next()
 	step := r.step + 1
 	loss, ps, err := r.forwardBackward(b)
 	if err != nil {
-		return Record{}, fmt.Errorf("step %d: %w", step, err)
+		return Record{}, b, fmt.Errorf("step %d: %w", step, err)
 	}
 	rec := Record{Step: step, Loss: loss, LR: LearningRate(step, r.cfg.Train.LR, r.cfg.Train.Warmup, r.cfg.Train.Schedule)}
 	if math.IsNaN(loss) || math.IsInf(loss, 0) || !GradsFinite(ps) {
 		if r.cfg.Train.OnNonfinite != "skip" {
-			return Record{}, fmt.Errorf("step %d: loss %v or a gradient is not finite; the last checkpoint in %s is intact (set train.on_nonfinite: skip to skip such batches)", step, loss, r.runDir)
+			return Record{}, b, fmt.Errorf("step %d: loss %v or a gradient is not finite; the last checkpoint in %s is intact (set train.on_nonfinite: skip to skip such batches)", step, loss, r.runDir)
 		}
 		for _, p := range ps {
 			clear(p.Grad)
@@ -231,12 +260,12 @@ func (r *run) trainStep() (Record, error) {
 			rec.GradNorm = ClipGradNorm(ps, r.cfg.Train.ClipNorm)
 		}
 		if err := r.adam.Update(ps, rec.LR); err != nil {
-			return Record{}, fmt.Errorf("step %d: %w", step, err)
+			return Record{}, b, fmt.Errorf("step %d: %w", step, err)
 		}
 	}
 	r.step = step
 	rec.TokensPerS = float64(b.TgtTokens) / time.Since(start).Seconds()
-	return rec, nil
+	return rec, b, nil
 }
 
 // forwardBackward computes the batch's loss and gradients on one graph,

@@ -14,11 +14,7 @@ import (
 	"strings"
 	"time"
 
-	G "gorgonia.org/gorgonia"
-
-	"github.com/seq2seq/transformer/data"
 	"github.com/seq2seq/transformer/graph"
-	"github.com/seq2seq/transformer/layers"
 	"github.com/seq2seq/transformer/train"
 )
 
@@ -41,6 +37,7 @@ type benchResult struct {
 	Steps             int     `json:"steps"`
 	Warmup            int     `json:"warmup"`
 	BatchSize         int     `json:"batch_size"`
+	Workers           int     `json:"workers"`
 	TranslateSents    int     `json:"translate_sents"`
 	GraphBuildSeconds float64 `json:"graph_build_s"`
 }
@@ -101,97 +98,67 @@ func parseBench(args []string, stderr io.Writer) (opt benchOptions, help bool, e
 	return opt, false, err
 }
 
-// bench is the state of a benchmark: the run's data, model, optimizer and
-// training graphs.
+// bench is the state of a benchmark: a training session that writes
+// nothing, stepped exactly as training steps.
 type bench struct {
 	cfg     *train.Config
-	corpus  *train.Corpus
-	model   *layers.Transformer
-	params  *graph.Params
-	iter    *data.Iterator
-	adam    *train.Adam
-	dropRNG *graph.RNG
-	graphs  map[[3]int]*benchGraph
-	build   time.Duration
+	session *train.Session
 	log     io.Writer
 }
 
-// newBench loads the config, the data and the model: the checkpoint's when
-// given, else one initialised from the config's seed as training does.
+// newBench loads the config and prepares a dry-run training session,
+// starting from the checkpoint's weights and vocabularies when given.
 func newBench(opt benchOptions, log io.Writer) (*bench, error) {
 	cfg, err := train.LoadConfig(opt.config)
 	if err != nil {
 		return nil, err
 	}
-	if err := ensureData(cfg, log); err != nil {
-		return nil, err
-	}
-	b := &bench{cfg: cfg, graphs: map[[3]int]*benchGraph{}, log: log}
-	var srcV, tgtV *data.Vocab
-	var l *train.Loaded
 	if opt.checkpoint != "" {
-		if l, err = loadModel(opt.checkpoint); err != nil {
+		if _, err := loadModel(opt.checkpoint); err != nil {
 			return nil, err
 		}
-		srcV, tgtV = l.Src, l.Tgt
 	}
-	if b.corpus, err = train.LoadCorpus(cfg, srcV, tgtV, io.Discard); err != nil {
+	s, err := train.NewSession(cfg, train.Options{DryRun: true, From: opt.checkpoint, Log: io.Discard})
+	if err != nil {
 		return nil, err
 	}
-	if len(b.corpus.Train) == 0 {
+	if len(s.Corpus().Train) == 0 {
+		s.Close()
 		return nil, fmt.Errorf("no training pairs within data.max_len %d in %s", cfg.Data.MaxLen, cfg.Data.Dir)
 	}
-	master := graph.NewRNG(cfg.Seed)
-	if err := b.initModel(l, master.Split()); err != nil {
-		return nil, err
-	}
-	b.dropRNG = master.Split()
-	b.iter = data.NewIterator(b.corpus.Train, cfg.Train.BatchSize, cfg.Data.Bucket, master.Uint64())
-	b.adam = train.NewAdam(cfg.Train.Beta1, cfg.Train.Beta2, cfg.Train.Eps)
-	fmt.Fprintf(log, "bench: model of %d parameters, %d training pairs, batch size %d\n", b.params.Count(), len(b.corpus.Train), cfg.Train.BatchSize)
-	return b, nil
+	_, params := s.Model()
+	fmt.Fprintf(log, "bench: model of %d parameters, %d training pairs, batch size %d, %d worker(s)\n",
+		params.Count(), len(s.Corpus().Train), cfg.Train.BatchSize, cfg.Train.Workers)
+	return &bench{cfg: cfg, session: s, log: log}, nil
 }
 
-// initModel takes the loaded model, or without one builds the model the
-// config describes initialised from rng (the RNG training uses).
-func (b *bench) initModel(l *train.Loaded, rng *graph.RNG) error {
-	if l != nil {
-		b.model, b.params = l.Model, l.Params
-		return nil
-	}
-	var err error
-	b.model, b.params, err = train.BuildModel(b.cfg.ModelConfig(b.corpus.Src.Size(), b.corpus.Tgt.Size()), rng)
-	return err
-}
+// close releases the session's graphs.
+func (b *bench) close() { b.session.Close() }
 
-// close releases the training graphs' machines.
-func (b *bench) close() {
-	for _, g := range b.graphs {
-		g.vm.Close()
-	}
-}
-
-// run does the warm-up and timed steps, then the translation timings.
+// run does the warm-up and timed steps, then the translation timings. Step
+// times exclude building graphs for new batch shapes (reported as
+// graph_build_s).
 func (b *bench) run(opt benchOptions) (benchResult, error) {
-	res := benchResult{Threads: runtime.GOMAXPROCS(0), BLAS: "gonum", Steps: opt.steps, Warmup: opt.warmup, BatchSize: b.cfg.Train.BatchSize}
-	for step := 1; step <= opt.warmup; step++ {
-		if _, err := b.step(step); err != nil {
+	res := benchResult{Threads: runtime.GOMAXPROCS(0), BLAS: graph.BLAS, Steps: opt.steps, Warmup: opt.warmup,
+		BatchSize: b.cfg.Train.BatchSize, Workers: b.cfg.Train.Workers}
+	for i := 0; i < opt.warmup; i++ {
+		if _, err := b.session.Step(); err != nil {
 			return res, err
 		}
 	}
-	b.build = 0
 	var src, tgt int
-	var total time.Duration
+	var total, build time.Duration
 	times := make([]float64, 0, opt.steps)
-	for i := 1; i <= opt.steps; i++ {
-		st, err := b.step(opt.warmup + i)
+	for i := 0; i < opt.steps; i++ {
+		st, err := b.session.Step()
 		if err != nil {
 			return res, err
 		}
-		src, tgt, total = src+st.src, tgt+st.tgt, total+st.elapsed
-		times = append(times, float64(st.elapsed)/float64(time.Millisecond))
+		d := st.Elapsed - st.GraphBuild
+		src, tgt, total, build = src+st.SrcTokens, tgt+st.TgtTokens, total+d, build+st.GraphBuild
+		times = append(times, float64(d)/float64(time.Millisecond))
 	}
-	res.GraphBuildSeconds = roundTo(b.build.Seconds(), 3)
+	res.GraphBuildSeconds = roundTo(build.Seconds(), 3)
 	res.SrcTokensPerS = roundTo(float64(src)/total.Seconds(), 1)
 	res.TgtTokensPerS = roundTo(float64(tgt)/total.Seconds(), 1)
 	res.StepMS = roundTo(median(times), 3)
@@ -207,129 +174,24 @@ func (b *bench) run(opt benchOptions) (benchResult, error) {
 	return res, nil
 }
 
-// stepStats is what one timed training step measured.
-type stepStats struct {
-	src, tgt int
-	elapsed  time.Duration
-}
-
-// step runs optimizer step n (1-based, for the learning rate) on the next
-// batch as training does: dropout, forward, backward, clipping, Adam. The
-// time excludes building a graph for a new batch shape.
-func (b *bench) step(n int) (stepStats, error) {
-	batch := b.iter.Next()
-	g, err := b.graph(batch)
-	if err != nil {
-		return stepStats{}, err
-	}
-	start := time.Now()
-	if err := g.b.FillDropout(b.dropRNG); err != nil {
-		return stepStats{}, err
-	}
-	ps, err := g.run(batch)
-	if err != nil {
-		return stepStats{}, fmt.Errorf("step %d: %w", n, err)
-	}
-	tc := b.cfg.Train
-	if tc.ClipNorm > 0 {
-		train.ClipGradNorm(ps, tc.ClipNorm)
-	}
-	if err := b.adam.Update(ps, train.LearningRate(n, tc.LR, tc.Warmup, tc.Schedule)); err != nil {
-		return stepStats{}, fmt.Errorf("step %d: %w", n, err)
-	}
-	return stepStats{src: batch.SrcTokens, tgt: batch.TgtTokens, elapsed: time.Since(start)}, nil
-}
-
-// graph returns the training graph of the batch's shape, building it (and
-// counting the time) on first use.
-func (b *bench) graph(batch data.Batch) (*benchGraph, error) {
-	key := [3]int{batch.B, batch.S, batch.T}
-	if g, ok := b.graphs[key]; ok {
-		return g, nil
-	}
-	start := time.Now()
-	g, err := newBenchGraph(b.model, b.params, batch, b.cfg.Train.LabelSmoothing)
-	if err != nil {
-		return nil, err
-	}
-	b.build += time.Since(start)
-	b.graphs[key] = g
-	return g, nil
-}
-
 // translateSpeed decodes the first n test sentences (or all there are) with
 // beam width k (1 = greedy) on a fresh translator and returns sentences per
 // second and the number decoded.
 func (b *bench) translateSpeed(k, n int) (float64, int, error) {
-	srcs := b.corpus.TestSrc[:min(len(b.corpus.TestSrc), n)]
+	c := b.session.Corpus()
+	srcs := c.TestSrc[:min(len(c.TestSrc), n)]
 	if len(srcs) == 0 {
 		return 0, 0, nil
 	}
 	d := b.cfg.Decode
-	tr := train.NewTranslator(b.model, b.params, b.cfg.Data.Bucket, d.MaxLenA, d.MaxLenB)
+	m, params := b.session.Model()
+	tr := train.NewTranslator(m, params, b.cfg.Data.Bucket, d.MaxLenA, d.MaxLenB)
 	defer tr.Close()
 	start := time.Now()
-	if _, err := train.Decode(tr, b.corpus.Tgt, srcs, b.cfg.Train.BatchSize, k, d.Alpha); err != nil {
+	if _, err := train.Decode(tr, c.Tgt, srcs, b.cfg.Train.BatchSize, k, d.Alpha); err != nil {
 		return 0, 0, fmt.Errorf("translate with beam %d: %w", k, err)
 	}
 	return roundTo(float64(len(srcs))/time.Since(start).Seconds(), 2), len(srcs), nil
-}
-
-// benchGraph is one training graph: loss and gradients for a batch shape,
-// as package train builds them.
-type benchGraph struct {
-	b      *graph.Builder
-	in     *layers.Inputs
-	loss   *G.Node
-	params []*graph.Param
-	nodes  G.Nodes
-	vm     G.VM
-}
-
-// newBenchGraph builds the training graph, with dropout and gradients, for
-// the shape of batch.
-func newBenchGraph(m *layers.Transformer, ps *graph.Params, batch data.Batch, smoothing float64) (*benchGraph, error) {
-	g := &benchGraph{b: graph.NewBuilder(ps, true)}
-	if err := g.b.Build(func(b *graph.Builder) {
-		g.in = layers.NewInputs(b, batch.B, batch.S, batch.T)
-		g.loss = m.Loss(b, g.in, smoothing)
-	}); err != nil {
-		return nil, fmt.Errorf("build graph for batch %dx%d→%d: %w", batch.B, batch.S, batch.T, err)
-	}
-	g.params, g.nodes = g.b.ParamNodes()
-	if _, err := G.Grad(g.loss, g.nodes...); err != nil {
-		return nil, fmt.Errorf("differentiate graph for batch %dx%d→%d: %w", batch.B, batch.S, batch.T, err)
-	}
-	g.vm = G.NewTapeMachine(g.b.G, G.BindDualValues(g.nodes...))
-	return g, nil
-}
-
-// run binds the batch, runs forward and backward and returns the
-// parameters with their gradients.
-func (g *benchGraph) run(batch data.Batch) ([]train.Param, error) {
-	if err := g.in.BindSource(batch.Src); err != nil {
-		return nil, err
-	}
-	if err := g.in.BindTarget(batch.TgtIn, batch.TgtOut); err != nil {
-		return nil, err
-	}
-	g.vm.Reset()
-	if err := g.vm.RunAll(); err != nil {
-		return nil, fmt.Errorf("run graph: %w", err)
-	}
-	out := make([]train.Param, len(g.params))
-	for i, p := range g.params {
-		gv, err := g.nodes[i].Grad()
-		if err != nil {
-			return nil, fmt.Errorf("gradient of %s: %w", p.Name, err)
-		}
-		gd, ok := gv.Data().([]float32)
-		if !ok {
-			return nil, fmt.Errorf("gradient of %s: %T, want []float32", p.Name, gv.Data())
-		}
-		out[i] = train.Param{Name: p.Name, Value: p.Value.Float32s(), Grad: gd}
-	}
-	return out, nil
 }
 
 // median returns the median of xs (the mean of the middle two for an even

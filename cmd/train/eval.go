@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/seq2seq/transformer/data"
 	"github.com/seq2seq/transformer/train"
 	"github.com/seq2seq/transformer/train/bleu"
 )
@@ -102,7 +101,7 @@ func evaluate(cfg *train.Config, opt evalOptions, log io.Writer) (bleu.Score, er
 // splitData returns the source ids, encoded with the checkpoint's
 // vocabulary, and the reference lines of a split of the config's corpus.
 func splitData(cfg *train.Config, l *train.Loaded, split string, log io.Writer) ([][]int, []string, error) {
-	if err := ensureData(cfg, log); err != nil {
+	if err := train.EnsureData(cfg, log); err != nil {
 		return nil, nil, err
 	}
 	c, err := train.LoadCorpus(cfg, l.Src, l.Tgt, io.Discard)
@@ -133,24 +132,4 @@ func printScore(w io.Writer, s bleu.Score, opt evalOptions) error {
 		return fmt.Errorf("eval: write result: %w", err)
 	}
 	return nil
-}
-
-// ensureData generates the toy corpus when the config asks for it and its
-// files are absent, exactly as training does, then checks that the corpus
-// files exist. (Package train has the same step unexported.)
-func ensureData(cfg *train.Config, log io.Writer) error {
-	d := cfg.Data
-	if d.Toy {
-		toy := data.DefaultToyConfig()
-		toy.Seed = cfg.Seed
-		toy.Train, toy.Valid, toy.Test = d.ToyTrain, d.ToyValid, d.ToyTest
-		made, err := data.EnsureToy(d.Dir, d.Src, d.Tgt, toy)
-		if err != nil {
-			return fmt.Errorf("generate toy corpus in %s: %w", d.Dir, err)
-		}
-		if made {
-			fmt.Fprintf(log, "generated toy corpus in %s (%d/%d/%d pairs)\n", d.Dir, d.ToyTrain, d.ToyValid, d.ToyTest)
-		}
-	}
-	return cfg.ValidateFiles()
 }
