@@ -2,6 +2,7 @@ package train
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/seq2seq/transformer/data"
@@ -32,11 +33,22 @@ func validLoss(gs *lossGraphs, pairs []data.Encoded, batchSize, bucket int) (flo
 }
 
 // Decode translates srcs in batches of batchSize with beam width beam (1 =
-// greedy) and returns the hypotheses as space-joined target tokens.
+// greedy) and returns the hypotheses as space-joined target tokens, in the
+// order of srcs. Sentences are batched by length, so that batches need few
+// distinct graph shapes and little padding.
 func Decode(tr *Translator, tgt *data.Vocab, srcs [][]int, batchSize, beam int, alpha float64) ([]string, error) {
-	out := make([]string, 0, len(srcs))
-	for start := 0; start < len(srcs); start += batchSize {
-		chunk := srcs[start:min(start+batchSize, len(srcs))]
+	order := make([]int, len(srcs))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return len(srcs[order[a]]) < len(srcs[order[b]]) })
+	out := make([]string, len(srcs))
+	for start := 0; start < len(order); start += batchSize {
+		idx := order[start:min(start+batchSize, len(order))]
+		chunk := make([][]int, len(idx))
+		for i, j := range idx {
+			chunk[i] = srcs[j]
+		}
 		var ids [][]int
 		var err error
 		if beam <= 1 {
@@ -45,10 +57,10 @@ func Decode(tr *Translator, tgt *data.Vocab, srcs [][]int, batchSize, beam int, 
 			ids, err = tr.Beam(chunk, beam, alpha)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("decode sentences %d-%d: %w", start+1, start+len(chunk), err)
+			return nil, fmt.Errorf("decode sentences %d-%d (by length): %w", start+1, start+len(chunk), err)
 		}
-		for _, h := range ids {
-			out = append(out, strings.Join(tgt.Decode(h), " "))
+		for i, h := range ids {
+			out[idx[i]] = strings.Join(tgt.Decode(h), " ")
 		}
 	}
 	return out, nil

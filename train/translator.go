@@ -80,10 +80,22 @@ func (tr *Translator) maxOut(n int) int {
 	return max(1, min(limit, tr.Model.Cfg.MaxPositions-1))
 }
 
+// maxCachedGraphs bounds the graphs a Translator keeps: each holds the
+// values of its last run, so an unbounded cache grows with every new shape.
+const maxCachedGraphs = 24
+
+// evictIfFull closes every cached graph once the cache is full.
+func (tr *Translator) evictIfFull() {
+	if len(tr.enc)+len(tr.dec) >= maxCachedGraphs {
+		tr.Close()
+	}
+}
+
 func (tr *Translator) encoder(k shapeKey) (*encGraph, error) {
 	if g, ok := tr.enc[k]; ok {
 		return g, nil
 	}
+	tr.evictIfFull()
 	g := &encGraph{b: graph.NewBuilder(tr.Params, false)}
 	if err := g.b.Build(func(b *graph.Builder) {
 		g.in = layers.NewInputs(b, k.B, k.S, 0)
@@ -100,6 +112,7 @@ func (tr *Translator) decoder(k shapeKey) (*decGraph, error) {
 	if g, ok := tr.dec[k]; ok {
 		return g, nil
 	}
+	tr.evictIfFull()
 	g := &decGraph{b: graph.NewBuilder(tr.Params, false)}
 	if err := g.b.Build(func(b *graph.Builder) {
 		g.in = layers.NewInputs(b, k.B, k.S, k.T)
@@ -146,6 +159,7 @@ func (tr *Translator) encode(srcs [][]int) (ids []int, memory []float32, s int, 
 		return nil, nil, 0, fmt.Errorf("run encoder: %w", err)
 	}
 	memory = append([]float32(nil), g.out.Value().Data().([]float32)...)
+	g.vm.Reset() // release the machine's buffers until the next batch
 	return ids, memory, s, nil
 }
 
@@ -182,6 +196,7 @@ func (tr *Translator) stepLogProbs(src []int, memory []float32, s int, prefixes 
 		// Padding and BOS are never outputs (as in fairseq).
 		lp[padID], lp[bosID] = math.Inf(-1), math.Inf(-1)
 	}
+	g.vm.Reset()
 	return out, nil
 }
 
