@@ -122,6 +122,12 @@ func softmaxRow[T float](out, x, m []T, scale T) {
 		if m != nil {
 			z += m[k]
 		}
+		if z != z { // NaN propagates: it must not pass for a masked row
+			for i := range out {
+				out[i] = z
+			}
+			return
+		}
 		out[k] = z
 		if z > mx {
 			mx = z

@@ -567,7 +567,7 @@ func (c *Config) validate(file string, lines map[string]int) error {
 		v.fail("out", "must not be empty")
 	}
 	c.Data.validate(v)
-	c.Model.validate(v, c.Data.MaxLen)
+	c.Model.validate(v, c.Data.MaxLen, c.Data.Bucket)
 	c.Train.validate(v)
 	c.Decode.validate(v)
 	return errors.Join(v.errs...)
@@ -596,8 +596,9 @@ func (d DataConfig) validate(v *validator) {
 	v.positive("data.bucket", d.Bucket)
 }
 
-// validate checks the model group; maxLen is data.max_len.
-func (m ModelConfig) validate(v *validator, maxLen int) {
+// validate checks the model group; maxLen and bucket are data.max_len and
+// data.bucket, which fix the longest training graph.
+func (m ModelConfig) validate(v *validator, maxLen, bucket int) {
 	v.positive("model.d_model", m.DModel)
 	v.positive("model.heads", m.Heads)
 	if m.DModel > 0 && m.Heads > 0 && m.DModel%m.Heads != 0 {
@@ -607,8 +608,12 @@ func (m ModelConfig) validate(v *validator, maxLen int) {
 	v.positive("model.decoder_layers", m.DecoderLayers)
 	v.positive("model.d_ff", m.DFF)
 	v.unitInterval("model.dropout", m.Dropout)
-	if m.MaxPositions < maxLen+2 {
-		v.fail("model.max_positions", "%d must be at least data.max_len %d + 2 (BOS and EOS)", m.MaxPositions, maxLen)
+	need := maxLen + 2 // BOS and EOS
+	if bucket > 0 {
+		need = max(need, (maxLen+1+bucket-1)/bucket*bucket) // target graphs are rounded up to the bucket
+	}
+	if m.MaxPositions < need {
+		v.fail("model.max_positions", "%d must be at least %d for data.max_len %d (plus BOS and EOS, rounded up to data.bucket %d)", m.MaxPositions, need, maxLen, bucket)
 	}
 }
 

@@ -196,7 +196,7 @@ func TestConfigValidate(t *testing.T) {
 		{"dropout one", func(c *Config) { c.Model.Dropout = 1 }, "model.dropout: 1 must be in [0, 1)"},
 		{"dropout negative", func(c *Config) { c.Model.Dropout = -0.1 }, "model.dropout: -0.1 must be in [0, 1)"},
 		{"dropout zero", func(c *Config) { c.Model.Dropout = 0 }, ""},
-		{"max_positions short", func(c *Config) { c.Model.MaxPositions = 33 }, "model.max_positions: 33 must be at least data.max_len 32 + 2"},
+		{"max_positions short", func(c *Config) { c.Model.MaxPositions = 33 }, "model.max_positions: 33 must be at least 36 for data.max_len 32"},
 		{"batch zero", func(c *Config) { c.Train.BatchSize = 0 }, "train.batch_size: 0 must be positive"},
 		{"steps zero", func(c *Config) { c.Train.Steps = 0 }, "train.steps: 0 must be positive"},
 		{"lr zero", func(c *Config) { c.Train.LR = 0 }, "train.lr: 0 must be a finite number > 0"},

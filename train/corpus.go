@@ -67,7 +67,13 @@ func LoadCorpus(cfg *Config, src, tgt *data.Vocab, log io.Writer) (*Corpus, erro
 	var dropped int
 	c.Train, dropped = data.FilterLength(encode(splits["train"]), d.MaxLen)
 	fmt.Fprintf(log, "train: %d pairs, %d dropped as longer than data.max_len %d\n", len(c.Train), dropped, d.MaxLen)
+	if len(c.Train) == 0 {
+		return nil, fmt.Errorf("all %d pairs of %s are longer than data.max_len %d", len(splits["train"]), d.Path("train", d.Src), d.MaxLen)
+	}
 	c.Valid, dropped = data.FilterLength(encode(splits["valid"]), d.MaxLen)
+	if len(c.Valid) == 0 {
+		return nil, fmt.Errorf("all %d pairs of %s are longer than data.max_len %d", len(splits["valid"]), d.Path("valid", d.Src), d.MaxLen)
+	}
 	if dropped > 0 {
 		fmt.Fprintf(log, "valid: %d pairs dropped from the loss as longer than data.max_len %d\n", dropped, d.MaxLen)
 	}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 )
 
@@ -30,38 +31,56 @@ type metricsFile struct {
 // openMetrics opens path for appending after dropping every record beyond
 // step keep, so a run resumed from step keep rewrites the steps an
 // interrupted run logged after its last checkpoint instead of repeating them.
+// The file is cut with one truncate at the end of the last kept record, which
+// needs no new space and cannot lose the records before it.
 func openMetrics(path string, keep int) (*metricsFile, error) {
 	old, err := os.ReadFile(path)
 	if err != nil && !os.IsNotExist(err) {
 		return nil, fmt.Errorf("read metrics %s: %w", path, err)
 	}
-	var kept bytes.Buffer
-	lines := bytes.Split(bytes.TrimRight(old, "\n"), []byte("\n"))
-	for i, line := range lines {
-		if len(bytes.TrimSpace(line)) == 0 {
-			continue
-		}
-		var r Record
-		if err := json.Unmarshal(line, &r); err != nil {
-			// A torn last line from a crash is dropped; anything else is an error.
-			if i == len(lines)-1 {
-				continue
-			}
-			return nil, fmt.Errorf("read metrics %s line %d: %w", path, i+1, err)
-		}
-		if r.Step <= keep {
-			kept.Write(line)
-			kept.WriteByte('\n')
-		}
+	cut, err := keptPrefix(old, keep)
+	if err != nil {
+		return nil, fmt.Errorf("read metrics %s: %w", path, err)
 	}
-	if err := os.WriteFile(path, kept.Bytes(), 0o644); err != nil {
-		return nil, fmt.Errorf("rewrite metrics %s: %w", path, err)
-	}
-	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0o644)
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("open metrics %s: %w", path, err)
 	}
+	if err := f.Truncate(int64(cut)); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("truncate metrics %s: %w", path, err)
+	}
+	if _, err := f.Seek(int64(cut), io.SeekStart); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("open metrics %s: %w", path, err)
+	}
 	return &metricsFile{f: f, w: bufio.NewWriter(f)}, nil
+}
+
+// keptPrefix returns the length of the leading records of old with step <=
+// keep. Records are in step order; a torn last line from a crash ends the
+// prefix, any other unreadable line is an error naming it.
+func keptPrefix(old []byte, keep int) (int, error) {
+	off := 0
+	for n := 1; off < len(old); n++ {
+		end := bytes.IndexByte(old[off:], '\n')
+		if end < 0 {
+			return off, nil // torn final line
+		}
+		line := old[off : off+end]
+		var r Record
+		if err := json.Unmarshal(line, &r); err != nil {
+			if off+end+1 == len(old) {
+				return off, nil
+			}
+			return 0, fmt.Errorf("line %d: %w", n, err)
+		}
+		if r.Step > keep {
+			return off, nil
+		}
+		off += end + 1
+	}
+	return off, nil
 }
 
 func (m *metricsFile) write(r Record) error {

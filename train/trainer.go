@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/seq2seq/transformer/data"
@@ -102,6 +103,7 @@ func newRun(cfg *Config, opt Options) (*run, error) {
 	r := &run{cfg: cfg, opt: opt, runDir: cfg.RunDir(), best: math.Inf(-1)}
 	var st *checkpoint.State
 	var srcV, tgtV *data.Vocab
+	var startPath string
 	if opt.Resume || opt.From != "" {
 		var path string
 		var err error
@@ -112,17 +114,25 @@ func newRun(cfg *Config, opt Options) (*run, error) {
 		if err := sameModelSection(cfg, st.Config, path); err != nil {
 			return nil, err
 		}
-		if srcV, err = data.NewVocabFromTokens(st.SrcVocab); err != nil {
-			return nil, fmt.Errorf("resume %s: source vocabulary: %w", path, err)
+		if opt.From != "" { // another run's checkpoint: keep its vocabularies
+			if srcV, err = data.NewVocabFromTokens(st.SrcVocab); err != nil {
+				return nil, fmt.Errorf("resume %s: source vocabulary: %w", path, err)
+			}
+			if tgtV, err = data.NewVocabFromTokens(st.TgtVocab); err != nil {
+				return nil, fmt.Errorf("resume %s: target vocabulary: %w", path, err)
+			}
 		}
-		if tgtV, err = data.NewVocabFromTokens(st.TgtVocab); err != nil {
-			return nil, fmt.Errorf("resume %s: target vocabulary: %w", path, err)
-		}
+		startPath = path
 		fmt.Fprintf(opt.Log, "resuming from %s (step %d)\n", path, st.Step)
 	}
 	corpus, err := LoadCorpus(cfg, srcV, tgtV, opt.Log)
 	if err != nil {
 		return nil, err
+	}
+	if opt.Resume && opt.From == "" {
+		if err := sameVocabularies(corpus, st, startPath); err != nil {
+			return nil, err
+		}
 	}
 	r.corpus = corpus
 	master := graph.NewRNG(cfg.Seed)
@@ -136,6 +146,12 @@ func newRun(cfg *Config, opt Options) (*run, error) {
 	if st != nil {
 		if err := r.restore(st); err != nil {
 			return nil, fmt.Errorf("resume %s: %w", r.runDir, err)
+		}
+		if opt.Resume && opt.From == "" && !opt.DryRun {
+			// A fallback past a damaged checkpoint leaves latest pointing at it.
+			if err := checkpoint.SetLatest(r.runDir, filepath.Base(startPath)); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if !opt.DryRun {
@@ -171,6 +187,17 @@ func loadStart(runDir string, opt Options) (*checkpoint.State, string, error) {
 		return nil, "", fmt.Errorf("resume %s: %w", runDir, err)
 	}
 	return st, path, nil
+}
+
+// sameVocabularies rejects resuming when the data now gives other
+// vocabularies than the checkpoint was trained with (changed corpus,
+// data.min_freq or data.max_vocab).
+func sameVocabularies(c *Corpus, st *checkpoint.State, path string) error {
+	if slices.Equal(c.Src.Tokens(), st.SrcVocab) && slices.Equal(c.Tgt.Tokens(), st.TgtVocab) {
+		return nil
+	}
+	return fmt.Errorf("resume %s: the checkpoint's vocabulary (%d source, %d target types) differs from the one the data section now gives (%d, %d); resume with the original data settings or start a run under another name",
+		path, len(st.SrcVocab), len(st.TgtVocab), c.Src.Size(), c.Tgt.Size())
 }
 
 // sameModelSection rejects resuming with a model section that differs from

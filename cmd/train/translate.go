@@ -200,19 +200,53 @@ func translateStream(r io.Reader, w io.Writer, translate func([][]string) ([]str
 // blank line is an empty list.
 func readBatch(r *bufio.Reader, n int) (batch [][]string, eof bool, err error) {
 	for len(batch) < n {
-		line, err := r.ReadString('\n')
-		if err != nil && err != io.EOF {
+		line, more, err := readBoundedLine(r, maxLineBytes)
+		if err != nil {
 			return batch, false, err
 		}
-		if line == "" && err == io.EOF {
+		if !more && line == nil {
 			return batch, true, nil
 		}
-		batch = append(batch, strings.Fields(strings.ToValidUTF8(line, "\uFFFD")))
-		if err == io.EOF {
+		batch = append(batch, strings.Fields(strings.ToValidUTF8(string(line), "\uFFFD")))
+		if !more {
 			return batch, true, nil
 		}
 	}
 	return batch, false, nil
+}
+
+// maxLineBytes is the most of one input line translate keeps: the model
+// reads at most max_positions tokens, so a longer line only costs memory.
+const maxLineBytes = 1 << 20
+
+// readBoundedLine reads one line, keeping at most limit bytes of it and
+// discarding the rest, so memory stays bounded whatever the input. more is
+// false at the end of input; line is nil when nothing was left to read.
+func readBoundedLine(r *bufio.Reader, limit int) (line []byte, more bool, err error) {
+	var kept []byte
+	read := false
+	for {
+		chunk, err := r.ReadSlice('\n')
+		if len(chunk) > 0 {
+			read = true
+			if room := limit - len(kept); room > 0 {
+				kept = append(kept, chunk[:min(room, len(chunk))]...)
+			}
+		}
+		switch err {
+		case nil:
+			return kept, true, nil
+		case bufio.ErrBufferFull:
+			continue
+		case io.EOF:
+			if !read {
+				return nil, false, nil
+			}
+			return kept, false, nil
+		default:
+			return nil, false, err
+		}
+	}
 }
 
 // translateBatchTo translates the non-empty lines of batch and writes one

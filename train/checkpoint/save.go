@@ -197,6 +197,11 @@ func removeLeftovers(runDir string) error {
 		path := filepath.Join(runDir, n)
 		switch {
 		case !e.IsDir():
+			if n == tmpPrefix+LatestFile || n == tmpPrefix+BestFile {
+				if err := os.Remove(path); err != nil {
+					return fmt.Errorf("remove leftover %s: %w", path, err)
+				}
+			}
 		case strings.HasPrefix(n, tmpPrefix+"step-"):
 			if err := os.RemoveAll(path); err != nil {
 				return fmt.Errorf("remove leftover %s: %w", path, err)
@@ -221,6 +226,18 @@ func restoreOrRemove(old, final string) error {
 	}
 	if err := os.RemoveAll(old); err != nil {
 		return fmt.Errorf("remove leftover %s: %w", old, err)
+	}
+	return nil
+}
+
+// SetLatest points runDir's latest pointer at the step directory name, for
+// a resume that fell back past a damaged checkpoint or pointer.
+func SetLatest(runDir, name string) error {
+	if _, ok := parseStepDir(name); !ok {
+		return fmt.Errorf("set latest in %s: %q is not a step directory name", runDir, name)
+	}
+	if err := replaceFileAtomic(filepath.Join(runDir, LatestFile), []byte(name+"\n")); err != nil {
+		return fmt.Errorf("set latest in %s: %w", runDir, err)
 	}
 	return nil
 }
