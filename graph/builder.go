@@ -29,6 +29,8 @@ type Builder struct {
 	dropouts []*DropoutMask
 	tags     map[string]*G.Node
 	consts   int
+	zeros32  []float32 // shared backing of Release's placeholders
+	zeros64  []float64
 }
 
 // NewBuilder returns a builder of a new graph over params.

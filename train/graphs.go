@@ -97,6 +97,17 @@ func (g *lossGraph) grads() ([]Param, error) {
 	return out, nil
 }
 
+// release drops the intermediate values of the graph's last run (the
+// machine's registers and the values bound to op nodes) so that cached
+// graphs do not each hold a whole pass; gradients stay on the parameters.
+func (g *lossGraph) release() error {
+	g.vm.Reset()
+	if err := g.b.Release(); err != nil {
+		return fmt.Errorf("release graph values: %w", err)
+	}
+	return nil
+}
+
 func (gs *lossGraphs) close() {
 	for _, g := range gs.cache {
 		g.vm.Close()

@@ -78,8 +78,6 @@ func (r *run) parallelStep(b data.Batch) (loss float64, ps []Param, err error) {
 	if n0+n1 == 0 {
 		return 0, p0, nil
 	}
-	defer gs[0].vm.Reset() // drop intermediate buffers; gradients live on
-	defer gs[1].vm.Reset() // the parameter nodes, not in the machines
 	w0, w1 := n0/(n0+n1), n1/(n0+n1)
 	for i := range p0 {
 		g0, g1 := p0[i].Grad, p1[i].Grad
@@ -87,6 +85,11 @@ func (r *run) parallelStep(b data.Batch) (loss float64, ps []Param, err error) {
 			g0[j] = float32(w0*float64(g0[j]) + w1*float64(g1[j]))
 		}
 		clear(g1)
+	}
+	for _, g := range gs {
+		if err := g.release(); err != nil {
+			return 0, nil, err
+		}
 	}
 	return w0*losses[0] + w1*losses[1], p0, nil
 }

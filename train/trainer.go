@@ -313,14 +313,17 @@ func (r *run) forwardBackward(b data.Batch) (float64, []Param, error) {
 		return 0, nil, err
 	}
 	ps, err := g.grads()
-	g.vm.Reset() // drop this graph's intermediate buffers until its next use
-	return loss, ps, err
+	if err != nil {
+		return 0, nil, err
+	}
+	return loss, ps, g.release()
 }
 
 // evaluate adds validation loss and greedy BLEU on the first
 // valid_bleu_sentences validation sentences to rec.
 func (r *run) evaluate(rec *Record) error {
 	vl, err := validLoss(r.eval, r.corpus.Valid, r.cfg.Train.BatchSize, r.cfg.Data.Bucket)
+	r.eval.close() // each graph keeps its last values: free them between evaluations
 	if err != nil {
 		return fmt.Errorf("step %d: %w", r.step, err)
 	}

@@ -160,6 +160,9 @@ func (tr *Translator) encode(srcs [][]int) (ids []int, memory []float32, s int, 
 	}
 	memory = append([]float32(nil), g.out.Value().Data().([]float32)...)
 	g.vm.Reset() // release the machine's buffers until the next batch
+	if err := g.b.Release(); err != nil {
+		return nil, nil, 0, err
+	}
 	return ids, memory, s, nil
 }
 
@@ -197,6 +200,9 @@ func (tr *Translator) stepLogProbs(src []int, memory []float32, s int, prefixes 
 		lp[padID], lp[bosID] = math.Inf(-1), math.Inf(-1)
 	}
 	g.vm.Reset()
+	if err := g.b.Release(); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
