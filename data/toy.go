@@ -198,16 +198,27 @@ func WriteToy(dir, srcExt, tgtExt string, cfg ToyConfig) error {
 	return nil
 }
 
-// EnsureToy writes the toy corpus unless all six files already exist.
+// EnsureToy writes the toy corpus into dir when none of its six files
+// exists. When all exist it does nothing; when only some exist it writes
+// nothing and returns an error naming the missing ones, so a corpus of the
+// user's is never overwritten.
 func EnsureToy(dir, srcExt, tgtExt string, cfg ToyConfig) (generated bool, err error) {
+	var missing []string
 	for _, split := range []string{"train", "valid", "test"} {
 		for _, ext := range []string{srcExt, tgtExt} {
-			if _, err := os.Stat(filepath.Join(dir, split+"."+ext)); err != nil {
-				return true, WriteToy(dir, srcExt, tgtExt, cfg)
+			p := filepath.Join(dir, split+"."+ext)
+			if _, err := os.Stat(p); err != nil {
+				missing = append(missing, p)
 			}
 		}
 	}
-	return false, nil
+	switch len(missing) {
+	case 0:
+		return false, nil
+	case 6:
+		return true, WriteToy(dir, srcExt, tgtExt, cfg)
+	}
+	return false, fmt.Errorf("toy corpus: %s missing while other corpus files exist in %s; an existing corpus is never overwritten (remove it to regenerate, or set data.toy: false)", strings.Join(missing, ", "), dir)
 }
 
 // writeSide writes one side of pairs, one sentence a line, through a
