@@ -27,11 +27,13 @@ func TestLoadConfigShippedFiles(t *testing.T) {
 	micro.Train.BatchSize, micro.Train.Steps, micro.Train.Warmup = 8, 20, 5
 	micro.Train.EvalEvery, micro.Train.SaveEvery, micro.Train.LogEvery = 10, 10, 5
 	micro.Train.ValidBLEUSentences = 20
+	tiny := validTestConfig() // the defaults, but two workers and 2000 steps
+	tiny.Train.Workers, tiny.Train.Steps = 2, 2000
 	tests := []struct {
 		path string
 		want *Config
 	}{
-		{"../configs/tiny.yaml", validTestConfig()},
+		{"../configs/tiny.yaml", tiny},
 		{"../configs/micro.yaml", micro},
 		{"testdata/config/doc_example.yaml", validTestConfig()},
 		{"testdata/config/minimal.yaml", validTestConfig()},
