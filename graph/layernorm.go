@@ -34,21 +34,10 @@ func (op *normalizeOp) WriteHash(h hash.Hash) { writeHash(h, op) }
 func (op *normalizeOp) Hashcode() uint32      { return hashOf(op) }
 
 func (op *normalizeOp) Do(vals ...G.Value) (G.Value, error) {
-	ts, err := tensorsOf("normalize", vals)
-	if err != nil {
-		return nil, err
-	}
-	out := newLike(ts[0])
-	d := lastDim(ts[0])
-	switch out.Dtype() {
-	case tensor.Float32:
-		normalizeRows(out.Float32s(), ts[0].Float32s(), d, op.eps)
-	case tensor.Float64:
-		normalizeRows(out.Float64s(), ts[0].Float64s(), d, op.eps)
-	default:
-		return nil, fmt.Errorf("normalize: unsupported dtype %v", out.Dtype())
-	}
-	return out, nil
+	d := lastDimOf(vals[0])
+	return elementwiseLike("normalize", vals,
+		func(out []float32, in ...[]float32) { normalizeRows(out, in[0], d, op.eps) },
+		func(out []float64, in ...[]float64) { normalizeRows(out, in[0], d, op.eps) })
 }
 
 func lastDim(t tensor.Tensor) int {
@@ -107,21 +96,10 @@ func (op *normalizeGradOp) WriteHash(h hash.Hash) { writeHash(h, op) }
 func (op *normalizeGradOp) Hashcode() uint32      { return hashOf(op) }
 
 func (op *normalizeGradOp) Do(vals ...G.Value) (G.Value, error) {
-	ts, err := tensorsOf("normalize grad", vals)
-	if err != nil {
-		return nil, err
-	}
-	out := newLike(ts[0])
-	d := lastDim(ts[0])
-	switch out.Dtype() {
-	case tensor.Float32:
-		normalizeBackward(out.Float32s(), ts[0].Float32s(), ts[1].Float32s(), d, op.eps)
-	case tensor.Float64:
-		normalizeBackward(out.Float64s(), ts[0].Float64s(), ts[1].Float64s(), d, op.eps)
-	default:
-		return nil, fmt.Errorf("normalize grad: unsupported dtype %v", out.Dtype())
-	}
-	return out, nil
+	d := lastDimOf(vals[0])
+	return elementwiseLike("normalize grad", vals,
+		func(out []float32, in ...[]float32) { normalizeBackward(out, in[0], in[1], d, op.eps) },
+		func(out []float64, in ...[]float64) { normalizeBackward(out, in[0], in[1], d, op.eps) })
 }
 
 func normalizeBackward[T float](dx, x, dy []T, d int, eps float64) {

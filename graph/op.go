@@ -90,3 +90,40 @@ func scalarValue(dt tensor.Dtype, x float64) (G.Value, error) {
 	}
 	return nil, fmt.Errorf("unsupported dtype %v", dt)
 }
+
+// elementwiseLike runs a row kernel whose output has the shape and dtype of
+// its first input: it checks the inputs, allocates the output and calls f32
+// or f64 with the output's and the inputs' data.
+func elementwiseLike(name string, vals []G.Value, f32 func(out []float32, in ...[]float32), f64 func(out []float64, in ...[]float64)) (G.Value, error) {
+	ts, err := tensorsOf(name, vals)
+	if err != nil {
+		return nil, err
+	}
+	out := newLike(ts[0])
+	switch out.Dtype() {
+	case tensor.Float32:
+		in := make([][]float32, len(ts))
+		for i, t := range ts {
+			in[i] = t.Float32s()
+		}
+		f32(out.Float32s(), in...)
+	case tensor.Float64:
+		in := make([][]float64, len(ts))
+		for i, t := range ts {
+			in[i] = t.Float64s()
+		}
+		f64(out.Float64s(), in...)
+	default:
+		return nil, fmt.Errorf("%s: unsupported dtype %v", name, out.Dtype())
+	}
+	return out, nil
+}
+
+// lastDimOf returns the size of a value's last axis, 0 for a scalar.
+func lastDimOf(v G.Value) int {
+	s := v.Shape()
+	if len(s) == 0 {
+		return 0
+	}
+	return s[len(s)-1]
+}

@@ -183,22 +183,10 @@ func (op *softmaxGradOp) WriteHash(h hash.Hash) { writeHash(h, op) }
 func (op *softmaxGradOp) Hashcode() uint32      { return hashOf(op) }
 
 func (op *softmaxGradOp) Do(vals ...G.Value) (G.Value, error) {
-	ts, err := tensorsOf("softmax grad", vals)
-	if err != nil {
-		return nil, err
-	}
-	out := newLike(ts[0])
-	s := ts[0].Shape()
-	tk := s[len(s)-1]
-	switch out.Dtype() {
-	case tensor.Float32:
-		softmaxBackward(out.Float32s(), ts[0].Float32s(), ts[1].Float32s(), tk, float32(op.scale))
-	case tensor.Float64:
-		softmaxBackward(out.Float64s(), ts[0].Float64s(), ts[1].Float64s(), tk, op.scale)
-	default:
-		return nil, fmt.Errorf("softmax grad: unsupported dtype %v", out.Dtype())
-	}
-	return out, nil
+	tk := lastDimOf(vals[0])
+	return elementwiseLike("softmax grad", vals,
+		func(out []float32, in ...[]float32) { softmaxBackward(out, in[0], in[1], tk, float32(op.scale)) },
+		func(out []float64, in ...[]float64) { softmaxBackward(out, in[0], in[1], tk, op.scale) })
 }
 
 func softmaxBackward[T float](dx, y, dy []T, tk int, scale T) {
