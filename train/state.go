@@ -101,7 +101,7 @@ func (r *run) snapshot() (*checkpoint.State, error) {
 		TgtVocab:  r.corpus.Tgt.Tokens(),
 		BestScore: r.best,
 		BestStep:  r.bestStep,
-		Extra:     map[string]string{"skipped": fmt.Sprint(r.skipped)},
+		Extra:     map[string]string{"skipped": fmt.Sprint(r.skipped), "skip_streak": fmt.Sprint(r.streak)},
 	}, nil
 }
 
@@ -125,6 +125,7 @@ func (r *run) restore(st *checkpoint.State) error {
 	}
 	r.step, r.best, r.bestStep = st.Step, st.BestScore, st.BestStep
 	fmt.Sscan(st.Extra["skipped"], &r.skipped)
+	fmt.Sscan(st.Extra["skip_streak"], &r.streak)
 	return nil
 }
 

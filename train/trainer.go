@@ -74,6 +74,7 @@ type run struct {
 	best     float64
 	bestStep int
 	skipped  int
+	streak   int // consecutive skipped batches
 	runDir   string
 }
 
@@ -273,19 +274,13 @@ func (r *run) trainStep() (Record, data.Batch, error) {
 	}
 	rec := Record{Step: step, Loss: loss, LR: LearningRate(step, r.cfg.Train.LR, r.cfg.Train.Warmup, r.cfg.Train.Schedule)}
 	if math.IsNaN(loss) || math.IsInf(loss, 0) || !GradsFinite(ps) {
-		if r.cfg.Train.OnNonfinite != "skip" {
-			return Record{}, b, fmt.Errorf("step %d: loss %v or a gradient is not finite; the last checkpoint in %s is intact (set train.on_nonfinite: skip to skip such batches)", step, loss, r.runDir)
+		if err := r.skipBatch(step, loss, ps); err != nil {
+			return Record{}, b, err
 		}
-		for _, p := range ps {
-			clear(p.Grad)
-		}
-		r.skipped++
 		rec.Skipped = true
-		fmt.Fprintf(r.opt.Log, "step %d: non-finite loss or gradient, batch skipped (%d so far)\n", step, r.skipped)
 	} else {
-		if r.cfg.Train.ClipNorm > 0 {
-			rec.GradNorm = ClipGradNorm(ps, r.cfg.Train.ClipNorm)
-		}
+		r.streak = 0
+		rec.GradNorm = ClipGradNorm(ps, r.cfg.Train.ClipNorm) // only measures when clip_norm is 0
 		if err := r.adam.Update(ps, rec.LR); err != nil {
 			return Record{}, b, fmt.Errorf("step %d: %w", step, err)
 		}
@@ -293,6 +288,29 @@ func (r *run) trainStep() (Record, data.Batch, error) {
 	r.step = step
 	rec.TokensPerS = float64(b.TgtTokens) / time.Since(start).Seconds()
 	return rec, b, nil
+}
+
+// maxSkipStreak is how many consecutive batches on_nonfinite: skip may
+// skip before the run is taken to have diverged and stops.
+const maxSkipStreak = 10
+
+// skipBatch handles a non-finite loss or gradient at step: an error under
+// on_nonfinite: stop, or after maxSkipStreak skips in a row; otherwise the
+// gradients are dropped and the batch counted as skipped.
+func (r *run) skipBatch(step int, loss float64, ps []Param) error {
+	if r.cfg.Train.OnNonfinite != OnNonfiniteSkip {
+		return fmt.Errorf("step %d: loss %v or a gradient is not finite; checkpoints already in %s are intact (set train.on_nonfinite: skip to skip such batches)", step, loss, r.runDir)
+	}
+	for _, p := range ps {
+		clear(p.Grad)
+	}
+	r.skipped++
+	r.streak++
+	fmt.Fprintf(r.opt.Log, "step %d: non-finite loss or gradient, batch skipped (%d so far)\n", step, r.skipped)
+	if r.streak >= maxSkipStreak {
+		return fmt.Errorf("step %d: %d batches in a row had a non-finite loss or gradient: the run has diverged (lower train.lr or set train.clip_norm); checkpoints already in %s are intact", step, r.streak, r.runDir)
+	}
+	return nil
 }
 
 // forwardBackward computes the batch's loss and gradients on one graph,
