@@ -93,6 +93,10 @@ func bmmKernel[T float](c, a, b []T, g bmmGeom) {
 	sa, sb, sc := g.m*g.k, g.k*g.n, g.m*g.n
 	for bi := 0; bi < g.batch; bi++ {
 		A, B, C := a[bi*sa:(bi+1)*sa], b[bi*sb:(bi+1)*sb], c[bi*sc:(bi+1)*sc]
+		if g.transB && !g.transA {
+			bmmDots(C, A, B, g)
+			continue
+		}
 		for i := 0; i < g.m; i++ {
 			crow := C[i*g.n : (i+1)*g.n]
 			for p := 0; p < g.k; p++ {
@@ -116,6 +120,23 @@ func bmmKernel[T float](c, a, b []T, g bmmGeom) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// bmmDots computes one product C = A·Bᵀ with A stored (m, k) and B stored
+// (n, k) as dot products of contiguous rows.
+func bmmDots[T float](C, A, B []T, g bmmGeom) {
+	for i := 0; i < g.m; i++ {
+		arow := A[i*g.k : (i+1)*g.k]
+		crow := C[i*g.n : (i+1)*g.n]
+		for j := range crow {
+			brow := B[j*g.k : (j+1)*g.k]
+			var s T
+			for p, av := range arow {
+				s += av * brow[p]
+			}
+			crow[j] = s
 		}
 	}
 }

@@ -132,11 +132,20 @@ func (b *Builder) Tagged(name string) *G.Node { return b.tags[name] }
 
 // MatMul multiplies 2-D a (N, K) by 2-D w (K, M).
 func (b *Builder) MatMul(a, w *G.Node) *G.Node {
-	if a.Shape().Dims() != 2 || w.Shape().Dims() != 2 || a.Shape()[1] != w.Shape()[0] {
-		b.Fail("matmul", fmt.Errorf("shapes %v and %v do not multiply", a.Shape(), w.Shape()))
-	}
-	n, err := G.Mul(a, w)
+	return b.MatMulT(a, w, false, false)
+}
+
+// MatMulT multiplies 2-D op(x) by op(y), transposing either as asked (the
+// transpose is folded into the product, never copied).
+func (b *Builder) MatMulT(x, y *G.Node, transX, transY bool) *G.Node {
+	n, err := MatMul(x, y, transX, transY)
 	return b.must("matmul", n, err)
+}
+
+// Affine returns x (N, K) · w (K, M) + bias (M) as one fused op.
+func (b *Builder) Affine(x, w, bias *G.Node) *G.Node {
+	n, err := Affine(x, w, bias)
+	return b.must("affine", n, err)
 }
 
 // BatchedMatMul multiplies 3-D a and b batch by batch, transposing as asked.

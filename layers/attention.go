@@ -53,7 +53,7 @@ func (a *MultiHeadAttention) Forward(b *graph.Builder, query, memory, mask *G.No
 	k := a.splitHeads(b, a.K.Forward(b, memory), batch, tk) // (B*H, Tk, dh)
 	v := a.splitHeads(b, a.V.Forward(b, memory), batch, tk) // (B*H, Tk, dh)
 	dh := a.Dim / a.Heads
-	scores := b.BatchedMatMul(q, k, false, true)                     // (B*H, Tq, Tk)
+	scores := b.BMM(q, k, false, true)                               // (B*H, Tq, Tk)
 	probs := b.MaskedSoftmax(scores, mask, 1/math.Sqrt(float64(dh))) // (B*H, Tq, Tk)
 	b.Tag(a.Name+".probs", probs)
 	ctx := b.BMM(probs, v, false, false) // (B*H, Tq, dh)

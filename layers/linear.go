@@ -28,5 +28,5 @@ func NewLinear(ps *graph.Params, name string, in, out int, rng *graph.RNG) (*Lin
 
 // Forward maps x (N, in) to (N, out).
 func (l *Linear) Forward(b *graph.Builder, x *G.Node) *G.Node {
-	return b.AddRow(b.MatMul(x, b.Param(l.Weight)), b.Param(l.Bias))
+	return b.Affine(x, b.Param(l.Weight), b.Param(l.Bias))
 }

@@ -110,8 +110,7 @@ func (m *Transformer) Logits(b *graph.Builder, y *G.Node) *G.Node {
 	if m.Generator != "" {
 		return b.MatMul(y, b.Param(m.Generator))
 	}
-	embT := b.Transpose(b.Param(m.TgtEmbed.Weight), 1, 0) // (D, Vt)
-	return b.MatMul(y, embT)
+	return b.MatMulT(y, b.Param(m.TgtEmbed.Weight), false, true) // (B*T, D)·(Vt, D)ᵀ
 }
 
 // Forward returns the logits (B*T, Vt) of teacher-forced decoding.

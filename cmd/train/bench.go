@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,8 +21,8 @@ import (
 
 // benchOptions is the parsed command line of bench.
 type benchOptions struct {
-	config, checkpoint       string
-	steps, warmup, sentences int
+	config, checkpoint, cpuProfile string
+	steps, warmup, sentences       int
 }
 
 // benchResult is the JSON line bench prints.
@@ -82,6 +83,7 @@ func parseBench(args []string, stderr io.Writer) (opt benchOptions, help bool, e
 	fs.IntVar(&opt.steps, "steps", 20, "timed training steps")
 	fs.IntVar(&opt.warmup, "warmup", 3, "untimed training steps first")
 	fs.IntVar(&opt.sentences, "sentences", 200, "test sentences to time translation on (at most)")
+	fs.StringVar(&opt.cpuProfile, "cpuprofile", "", "write a CPU profile of the timed training steps to this file (go tool pprof)")
 	if help, err = parseLoud(fs, args); help || err != nil {
 		return opt, help, err
 	}
@@ -146,24 +148,31 @@ func (b *bench) run(opt benchOptions) (benchResult, error) {
 			return res, err
 		}
 	}
+	stop, err := startCPUProfile(opt.cpuProfile)
+	if err != nil {
+		return res, err
+	}
 	var src, tgt int
 	var total, build time.Duration
 	times := make([]float64, 0, opt.steps)
 	for i := 0; i < opt.steps; i++ {
 		st, err := b.session.Step()
 		if err != nil {
+			stop()
 			return res, err
 		}
 		d := st.Elapsed - st.GraphBuild
 		src, tgt, total, build = src+st.SrcTokens, tgt+st.TgtTokens, total+d, build+st.GraphBuild
 		times = append(times, float64(d)/float64(time.Millisecond))
 	}
+	if err := stop(); err != nil {
+		return res, err
+	}
 	res.GraphBuildSeconds = roundTo(build.Seconds(), 3)
 	res.SrcTokensPerS = roundTo(float64(src)/total.Seconds(), 1)
 	res.TgtTokensPerS = roundTo(float64(tgt)/total.Seconds(), 1)
 	res.StepMS = roundTo(median(times), 3)
 	fmt.Fprintf(b.log, "bench: %d steps in %.2fs, median %.1f ms\n", opt.steps, total.Seconds(), res.StepMS)
-	var err error
 	if res.TranslateGreedy, res.TranslateSents, err = b.translateSpeed(1, opt.sentences); err != nil {
 		return res, err
 	}
@@ -172,6 +181,29 @@ func (b *bench) run(opt benchOptions) (benchResult, error) {
 	}
 	res.PeakRSSMB = peakRSSMB()
 	return res, nil
+}
+
+// startCPUProfile starts a CPU profile into path (nothing when path is
+// empty) and returns the function that stops it and closes the file.
+func startCPUProfile(path string) (stop func() error, err error) {
+	if path == "" {
+		return func() error { return nil }, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile %s: %w", path, err)
+	}
+	return func() error {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("cpu profile %s: %w", path, err)
+		}
+		return nil
+	}, nil
 }
 
 // translateSpeed decodes the first n test sentences (or all there are) with
