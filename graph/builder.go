@@ -227,10 +227,11 @@ func (b *Builder) MaskedSoftmax(x, mask *G.Node, scale float64) *G.Node {
 	return b.must("masked softmax", n, err)
 }
 
-// Normalize standardises the rows of x over the last axis.
-func (b *Builder) Normalize(x *G.Node, eps float64) *G.Node {
-	n, err := Normalize(x, eps)
-	return b.must("normalize", n, err)
+// LayerNorm normalises the rows of x (N, D), then scales them by gamma (D)
+// and shifts them by beta (D), as one fused op.
+func (b *Builder) LayerNorm(x, gamma, beta *G.Node, eps float64) *G.Node {
+	n, err := LayerNorm(x, gamma, beta, eps)
+	return b.must("layer norm", n, err)
 }
 
 // CrossEntropy is SmoothedCrossEntropy on the builder's graph.

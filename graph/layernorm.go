@@ -10,34 +10,64 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// normalizeOp standardises each row of x over its last axis:
-// (x - mean) / sqrt(var + eps), with the biased variance as in PyTorch's
-// LayerNorm. The learned scale and shift are applied outside the op with
-// broadcast products, so Gorgonia differentiates them.
-type normalizeOp struct {
+// layerNormOp is layer normalisation with its learned affine map in one
+// op: y = (x - mean)/sqrt(var + eps) ⊙ γ + β over the last axis of a 2-D x,
+// with the biased variance as in PyTorch's LayerNorm. Fusing the affine
+// part saves Gorgonia's two broadcast ops and their backward sums per layer.
+type layerNormOp struct {
 	opBase
 	eps float64
 }
 
-// Normalize returns x standardised over its last axis.
-func Normalize(x *G.Node, eps float64) (*G.Node, error) {
-	return G.ApplyOp(&normalizeOp{eps: eps}, x)
+// LayerNorm returns x (N, D) normalised row by row, scaled by gamma (D) and
+// shifted by beta (D).
+func LayerNorm(x, gamma, beta *G.Node, eps float64) (*G.Node, error) {
+	xs, gs, bs := x.Shape(), gamma.Shape(), beta.Shape()
+	if xs.Dims() != 2 || gs.Dims() != 1 || bs.Dims() != 1 || gs[0] != xs[1] || bs[0] != xs[1] {
+		return nil, fmt.Errorf("layer norm: want x (N, D), gamma (D), beta (D), got %v, %v, %v", xs, gs, bs)
+	}
+	return G.ApplyOp(&layerNormOp{eps: eps}, x, gamma, beta)
 }
 
-func (op *normalizeOp) Arity() int    { return 1 }
-func (op *normalizeOp) Type() hm.Type { return sameType(1) }
-func (op *normalizeOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+func (op *layerNormOp) Arity() int { return 3 }
+func (op *layerNormOp) Type() hm.Type {
+	a := hm.TypeVariable('a')
+	m, v := G.TensorType{Dims: 2, Of: a}, G.TensorType{Dims: 1, Of: a}
+	return hm.NewFnType(m, v, v, m)
+}
+func (op *layerNormOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	return in[0].(tensor.Shape).Clone(), nil
 }
-func (op *normalizeOp) String() string        { return fmt.Sprintf("Normalize{eps=%v}", op.eps) }
-func (op *normalizeOp) WriteHash(h hash.Hash) { writeHash(h, op) }
-func (op *normalizeOp) Hashcode() uint32      { return hashOf(op) }
+func (op *layerNormOp) String() string        { return fmt.Sprintf("LayerNorm{eps=%v}", op.eps) }
+func (op *layerNormOp) WriteHash(h hash.Hash) { writeHash(h, op) }
+func (op *layerNormOp) Hashcode() uint32      { return hashOf(op) }
 
-func (op *normalizeOp) Do(vals ...G.Value) (G.Value, error) {
+func (op *layerNormOp) Do(vals ...G.Value) (G.Value, error) {
 	d := lastDimOf(vals[0])
-	return elementwiseLike("normalize", vals,
-		func(out []float32, in ...[]float32) { normalizeRows(out, in[0], d, op.eps) },
-		func(out []float64, in ...[]float64) { normalizeRows(out, in[0], d, op.eps) })
+	return elementwiseLike("layer norm", vals,
+		func(out []float32, in ...[]float32) { layerNormRows(out, in[0], in[1], in[2], d, op.eps) },
+		func(out []float64, in ...[]float64) { layerNormRows(out, in[0], in[1], in[2], d, op.eps) })
+}
+
+func (op *layerNormOp) DiffWRT(int) []bool { return []bool{true, true, true} }
+
+// SymDiff: with xhat the normalised x, dβ = Σrows dy, dγ = Σrows dy ⊙ xhat,
+// and dx the normalisation's backward applied to dy ⊙ γ.
+func (op *layerNormOp) SymDiff(inputs G.Nodes, _, grad *G.Node) (G.Nodes, error) {
+	x, gamma := inputs[0], inputs[1]
+	dx, err := G.ApplyOp(&layerNormGradOp{eps: op.eps}, x, gamma, grad)
+	if err != nil {
+		return nil, err
+	}
+	dgamma, err := G.ApplyOp(&layerNormGammaGradOp{eps: op.eps}, x, grad)
+	if err != nil {
+		return nil, err
+	}
+	dbeta, err := G.ApplyOp(colSumOp{}, grad)
+	if err != nil {
+		return nil, err
+	}
+	return G.Nodes{dx, dgamma, dbeta}, nil
 }
 
 func lastDim(t tensor.Tensor) int {
@@ -60,62 +90,114 @@ func rowStats[T float](x []T, eps float64) (mean, rstd float64) {
 	return mean, 1 / math.Sqrt(variance+eps)
 }
 
-func normalizeRows[T float](out, x []T, d int, eps float64) {
+// layerNormRows writes gamma ⊙ normalised row + beta for every row of x.
+func layerNormRows[T float](out, x, gamma, beta []T, d int, eps float64) {
 	for off := 0; off < len(x); off += d {
 		mean, rstd := rowStats(x[off:off+d], eps)
-		for k := off; k < off+d; k++ {
-			out[k] = T((float64(x[k]) - mean) * rstd)
+		for k := 0; k < d; k++ {
+			out[off+k] = T((float64(x[off+k])-mean)*rstd*float64(gamma[k]) + float64(beta[k]))
 		}
 	}
 }
 
-func (op *normalizeOp) DiffWRT(int) []bool { return []bool{true} }
-
-func (op *normalizeOp) SymDiff(inputs G.Nodes, _, grad *G.Node) (G.Nodes, error) {
-	dx, err := G.ApplyOp(&normalizeGradOp{eps: op.eps}, inputs[0], grad)
-	if err != nil {
-		return nil, err
-	}
-	return G.Nodes{dx}, nil
-}
-
-// normalizeGradOp maps (x, dy) to the gradient of normalizeOp:
-// dx = rstd * (dy - mean(dy) - xhat * mean(dy ⊙ xhat)) row-wise.
-type normalizeGradOp struct {
+// layerNormGradOp maps (x, gamma, dy) to the gradient of layerNormOp with
+// respect to x: with g = dy ⊙ gamma, dx = rstd * (g - mean(g) - xhat *
+// mean(g ⊙ xhat)) row-wise. Gradient-only (no gradient of its own); the
+// LayerNorm gradient check covers it.
+type layerNormGradOp struct {
 	opBase
 	eps float64
 }
 
-func (op *normalizeGradOp) Arity() int    { return 2 }
-func (op *normalizeGradOp) Type() hm.Type { return sameType(2) }
-func (op *normalizeGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+func (op *layerNormGradOp) Arity() int { return 3 }
+func (op *layerNormGradOp) Type() hm.Type {
+	a := hm.TypeVariable('a')
+	m := G.TensorType{Dims: 2, Of: a}
+	return hm.NewFnType(m, G.TensorType{Dims: 1, Of: a}, m, m)
+}
+func (op *layerNormGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	return in[0].(tensor.Shape).Clone(), nil
 }
-func (op *normalizeGradOp) String() string        { return fmt.Sprintf("NormalizeGrad{eps=%v}", op.eps) }
-func (op *normalizeGradOp) WriteHash(h hash.Hash) { writeHash(h, op) }
-func (op *normalizeGradOp) Hashcode() uint32      { return hashOf(op) }
+func (op *layerNormGradOp) String() string        { return fmt.Sprintf("LayerNormGrad{eps=%v}", op.eps) }
+func (op *layerNormGradOp) WriteHash(h hash.Hash) { writeHash(h, op) }
+func (op *layerNormGradOp) Hashcode() uint32      { return hashOf(op) }
 
-func (op *normalizeGradOp) Do(vals ...G.Value) (G.Value, error) {
+func (op *layerNormGradOp) Do(vals ...G.Value) (G.Value, error) {
 	d := lastDimOf(vals[0])
-	return elementwiseLike("normalize grad", vals,
-		func(out []float32, in ...[]float32) { normalizeBackward(out, in[0], in[1], d, op.eps) },
-		func(out []float64, in ...[]float64) { normalizeBackward(out, in[0], in[1], d, op.eps) })
+	return elementwiseLike("layer norm grad", vals,
+		func(out []float32, in ...[]float32) { layerNormBackward(out, in[0], in[1], in[2], d, op.eps) },
+		func(out []float64, in ...[]float64) { layerNormBackward(out, in[0], in[1], in[2], d, op.eps) })
 }
 
-func normalizeBackward[T float](dx, x, dy []T, d int, eps float64) {
+func layerNormBackward[T float](dx, x, gamma, dy []T, d int, eps float64) {
 	for off := 0; off < len(x); off += d {
 		mean, rstd := rowStats(x[off:off+d], eps)
-		var mdy, mdyx float64
-		for k := off; k < off+d; k++ {
-			xh := (float64(x[k]) - mean) * rstd
-			mdy += float64(dy[k])
-			mdyx += float64(dy[k]) * xh
+		var mg, mgx float64
+		for k := 0; k < d; k++ {
+			xh := (float64(x[off+k]) - mean) * rstd
+			g := float64(dy[off+k]) * float64(gamma[k])
+			mg += g
+			mgx += g * xh
 		}
-		mdy /= float64(d)
-		mdyx /= float64(d)
-		for k := off; k < off+d; k++ {
-			xh := (float64(x[k]) - mean) * rstd
-			dx[k] = T(rstd * (float64(dy[k]) - mdy - xh*mdyx))
+		mg /= float64(d)
+		mgx /= float64(d)
+		for k := 0; k < d; k++ {
+			xh := (float64(x[off+k]) - mean) * rstd
+			g := float64(dy[off+k]) * float64(gamma[k])
+			dx[off+k] = T(rstd * (g - mg - xh*mgx))
 		}
+	}
+}
+
+// layerNormGammaGradOp maps (x, dy) to Σrows dy ⊙ xhat (D), the gradient of
+// layerNormOp with respect to gamma. Gradient-only, like layerNormGradOp.
+type layerNormGammaGradOp struct {
+	opBase
+	eps float64
+}
+
+func (op *layerNormGammaGradOp) Arity() int { return 2 }
+func (op *layerNormGammaGradOp) Type() hm.Type {
+	a := hm.TypeVariable('a')
+	m := G.TensorType{Dims: 2, Of: a}
+	return hm.NewFnType(m, m, G.TensorType{Dims: 1, Of: a})
+}
+func (op *layerNormGammaGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	return tensor.Shape{in[0].(tensor.Shape)[1]}, nil
+}
+func (op *layerNormGammaGradOp) String() string {
+	return fmt.Sprintf("LayerNormGammaGrad{eps=%v}", op.eps)
+}
+func (op *layerNormGammaGradOp) WriteHash(h hash.Hash) { writeHash(h, op) }
+func (op *layerNormGammaGradOp) Hashcode() uint32      { return hashOf(op) }
+
+func (op *layerNormGammaGradOp) Do(vals ...G.Value) (G.Value, error) {
+	ts, err := tensorsOf("layer norm gamma grad", vals)
+	if err != nil {
+		return nil, err
+	}
+	d := lastDim(ts[0])
+	out := tensor.New(tensor.Of(ts[0].Dtype()), tensor.WithShape(d))
+	switch out.Dtype() {
+	case tensor.Float32:
+		layerNormGammaGrad(out.Float32s(), ts[0].Float32s(), ts[1].Float32s(), d, op.eps)
+	case tensor.Float64:
+		layerNormGammaGrad(out.Float64s(), ts[0].Float64s(), ts[1].Float64s(), d, op.eps)
+	default:
+		return nil, fmt.Errorf("layer norm gamma grad: unsupported dtype %v", out.Dtype())
+	}
+	return out, nil
+}
+
+func layerNormGammaGrad[T float](dgamma, x, dy []T, d int, eps float64) {
+	acc := make([]float64, d)
+	for off := 0; off < len(x); off += d {
+		mean, rstd := rowStats(x[off:off+d], eps)
+		for k := 0; k < d; k++ {
+			acc[k] += float64(dy[off+k]) * (float64(x[off+k]) - mean) * rstd
+		}
+	}
+	for k, v := range acc {
+		dgamma[k] = T(v)
 	}
 }

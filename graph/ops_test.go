@@ -149,27 +149,33 @@ func TestSoftmaxGradient(t *testing.T) {
 	}
 }
 
-func TestNormalizeValuesAndGradient(t *testing.T) {
+// TestLayerNormValuesAndGradient checks the fused layer norm against the
+// definition (a constant row normalises to zeros, then beta) and its three
+// gradients by finite differences.
+func TestLayerNormValuesAndGradient(t *testing.T) {
 	ps := NewParams(tensor.Float64)
+	gamma, beta := []float64{1, 2, -1, 0.5}, []float64{0.1, 0.2, 0.3, 0.4}
 	got := run(t, ps, func(b *Builder) *G.Node {
-		return b.Normalize(b.Constant("x", []float64{1, 2, 3, 4, 5, 5, 5, 5}, 2, 4), 1e-5)
+		return b.LayerNorm(b.Constant("x", []float64{1, 2, 3, 4, 5, 5, 5, 5}, 2, 4),
+			b.Constant("g", gamma, 4), b.Constant("b", beta, 4), 1e-5)
 	}, nil)
 	s := 1 / math.Sqrt(1.25+1e-5)
-	want := []float64{-1.5 * s, -0.5 * s, 0.5 * s, 1.5 * s, 0, 0, 0, 0}
+	xhat := []float64{-1.5 * s, -0.5 * s, 0.5 * s, 1.5 * s, 0, 0, 0, 0}
 	for i := range got {
-		if math.IsNaN(got[i]) || math.Abs(got[i]-want[i]) > 1e-12 {
-			t.Fatalf("normalize = %v, want %v", got, want)
+		want := xhat[i]*gamma[i%4] + beta[i%4]
+		if math.IsNaN(got[i]) || math.Abs(got[i]-want) > 1e-12 {
+			t.Fatalf("layer norm = %v, want xhat %v scaled by %v and shifted by %v", got, xhat, gamma, beta)
 		}
 	}
-	ps = randomParams(t, 2, 1, map[string][]int{"x": {3, 6}}, "x")
+	ps = randomParams(t, 2, 1, map[string][]int{"x": {3, 6}, "g": {6}, "b": {6}}, "x", "g", "b")
 	rep, err := CheckGradients(ps, func(b *Builder) *G.Node {
-		return weightedSum(b, b.Normalize(b.Param("x"), 1e-5), 4)
+		return weightedSum(b, b.LayerNorm(b.Param("x"), b.Param("g"), b.Param("b"), 1e-5), 4)
 	}, nil, CheckOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if rep.Max() > 1e-6 {
-		t.Errorf("normalize gradient:\n%s", rep)
+		t.Errorf("layer norm gradient:\n%s", rep)
 	}
 }
 

@@ -65,15 +65,24 @@ func (op *xentOp) Do(vals ...G.Value) (G.Value, error) {
 
 // logSumExp returns max and log(sum(exp(row - max))) + max of one row.
 func logSumExp[T float](row []T) float64 {
-	mx := math.Inf(-1)
-	for _, v := range row {
-		mx = math.Max(mx, float64(v))
-	}
+	mx := rowMax(row)
 	var s float64
 	for _, v := range row {
 		s += math.Exp(float64(v) - mx)
 	}
 	return mx + math.Log(s)
+}
+
+// rowMax returns the largest element of row (-Inf for none); NaNs are
+// skipped here and propagate through the exponentials that follow.
+func rowMax[T float](row []T) float64 {
+	mx := math.Inf(-1)
+	for _, v := range row {
+		if float64(v) > mx {
+			mx = float64(v)
+		}
+	}
+	return mx
 }
 
 // targetOf validates and returns row i's target class, or -1 for pad.
@@ -193,15 +202,21 @@ func xentBackward[T float](dx, logits, targets []T, v int, eps float64, pad int,
 		if t < 0 {
 			continue
 		}
-		row := logits[i*v : (i+1)*v]
-		lse := logSumExp(row)
+		row, out := logits[i*v:(i+1)*v], dx[i*v:(i+1)*v]
+		// One pass of exponentials: out holds exp(x - max), then the
+		// gradient scale*(softmax - smoothed target).
+		mx := rowMax(row)
+		var sum float64
 		for j, x := range row {
-			g := math.Exp(float64(x)-lse) - uniform
-			if j == t {
-				g -= 1 - eps
-			}
-			dx[i*v+j] = T(scale * g)
+			e := math.Exp(float64(x) - mx)
+			out[j] = T(e)
+			sum += e
 		}
+		inv := 1 / sum
+		for j, e := range out {
+			out[j] = T(scale * (float64(e)*inv - uniform))
+		}
+		out[t] -= T(scale * (1 - eps))
 	}
 	return nil
 }

@@ -31,6 +31,5 @@ func NewLayerNorm(ps *graph.Params, name string, dim int, rng *graph.RNG) (*Laye
 
 // Forward normalises x (N, D).
 func (l *LayerNorm) Forward(b *graph.Builder, x *G.Node) *G.Node {
-	xhat := b.Normalize(x, LayerNormEps)
-	return b.AddRow(b.MulRow(xhat, b.Param(l.Weight)), b.Param(l.Bias))
+	return b.LayerNorm(x, b.Param(l.Weight), b.Param(l.Bias), LayerNormEps)
 }
