@@ -24,11 +24,17 @@ func (b *Builder) Dropout(x *G.Node, p float64) *G.Node {
 	if !b.Train || p == 0 {
 		return x
 	}
+	return b.Mul(x, b.dropoutMask(x, p))
+}
+
+// dropoutMask registers a new dropout site of probability p shaped like x
+// and returns its mask input.
+func (b *Builder) dropoutMask(x *G.Node, p float64) *G.Node {
 	name := fmt.Sprintf("dropout.%d", len(b.dropouts))
 	m := &DropoutMask{P: p, Node: b.Input(name, b.Dtype(), x.Shape().Clone()...)}
 	m.buf = tensor.New(tensor.Of(b.Dtype()), tensor.WithShape(x.Shape().Clone()...))
 	b.dropouts = append(b.dropouts, m)
-	return b.Mul(x, m.Node)
+	return m.Node
 }
 
 // Dropouts returns the graph's dropout sites in creation order.

@@ -52,9 +52,9 @@ func NewDecoderLayer(ps *graph.Params, name string, cfg Config, rng *graph.RNG) 
 // padding mask.
 func (l *DecoderLayer) Forward(b *graph.Builder, y, memory, tgtMask, srcMask *G.Node, batch, tgtLen, srcLen int) *G.Node {
 	h := l.Norm1.Forward(b, y)
-	y = b.Add(y, b.Dropout(l.SelfAttn.Forward(b, h, h, tgtMask, batch, tgtLen, tgtLen), l.Dropout))
+	y = b.AddDropout(y, l.SelfAttn.Forward(b, h, h, tgtMask, batch, tgtLen, tgtLen), l.Dropout)
 	h = l.Norm2.Forward(b, y)
-	y = b.Add(y, b.Dropout(l.CrossAttn.Forward(b, h, memory, srcMask, batch, tgtLen, srcLen), l.Dropout))
+	y = b.AddDropout(y, l.CrossAttn.Forward(b, h, memory, srcMask, batch, tgtLen, srcLen), l.Dropout)
 	h = l.Norm3.Forward(b, y)
-	return b.Add(y, b.Dropout(l.FF.Forward(b, h), l.Dropout))
+	return b.AddDropout(y, l.FF.Forward(b, h), l.Dropout)
 }

@@ -47,9 +47,9 @@ func NewEncoderLayer(ps *graph.Params, name string, cfg Config, rng *graph.RNG) 
 // Forward maps x (B*S, D) to (B*S, D); srcMask is the (B, 1, S) key padding mask.
 func (l *EncoderLayer) Forward(b *graph.Builder, x, srcMask *G.Node, batch, length int) *G.Node {
 	h := l.Norm1.Forward(b, x)
-	x = b.Add(x, b.Dropout(l.SelfAttn.Forward(b, h, h, srcMask, batch, length, length), l.Dropout))
+	x = b.AddDropout(x, l.SelfAttn.Forward(b, h, h, srcMask, batch, length, length), l.Dropout)
 	h = l.Norm2.Forward(b, x)
-	return b.Add(x, b.Dropout(l.FF.Forward(b, h), l.Dropout))
+	return b.AddDropout(x, l.FF.Forward(b, h), l.Dropout)
 }
 
 func layerName(stack string, i int) string { return fmt.Sprintf("%s.%d", stack, i) }

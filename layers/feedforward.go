@@ -29,6 +29,6 @@ func NewFeedForward(ps *graph.Params, name string, d, f int, dropout float64, rn
 
 // Forward maps x (N, D) to (N, D).
 func (f *FeedForward) Forward(b *graph.Builder, x *G.Node) *G.Node {
-	h := b.Dropout(b.ReLU(f.FC1.Forward(b, x)), f.Dropout) // (N, F)
+	h := b.ReLUDropout(f.FC1.Forward(b, x), f.Dropout) // (N, F)
 	return f.FC2.Forward(b, h)
 }
