@@ -27,8 +27,9 @@ func TestLoadConfigShippedFiles(t *testing.T) {
 	micro.Train.BatchSize, micro.Train.Steps, micro.Train.Warmup = 8, 20, 5
 	micro.Train.EvalEvery, micro.Train.SaveEvery, micro.Train.LogEvery = 10, 10, 5
 	micro.Train.ValidBLEUSentences = 20
-	tiny := validTestConfig() // the defaults, but two workers and 2000 steps
-	tiny.Train.Workers, tiny.Train.Steps = 2, 2000
+	tiny := validTestConfig() // the defaults, but two workers and a shorter, faster schedule
+	tiny.Train.Workers, tiny.Train.Steps, tiny.Train.LR, tiny.Train.Warmup = 2, 1000, 0.002, 200
+	tiny.Train.EvalEvery, tiny.Train.SaveEvery = 250, 250
 	tests := []struct {
 		path string
 		want *Config
