@@ -21,7 +21,7 @@ func Affine(x, w, b *G.Node) (*G.Node, error) {
 	if xs.Dims() != 2 || ws.Dims() != 2 || bs.Dims() != 1 || xs[1] != ws[0] || bs[0] != ws[1] {
 		return nil, fmt.Errorf("affine: shapes %v·%v + %v do not fit", xs, ws, bs)
 	}
-	return G.ApplyOp(affineOp{}, x, w, b)
+	return G.ApplyOp(&affineOp{}, x, w, b)
 }
 
 func (affineOp) Arity() int { return 3 }
@@ -37,14 +37,14 @@ func (affineOp) String() string           { return "Affine" }
 func (op affineOp) WriteHash(h hash.Hash) { writeHash(h, op) }
 func (op affineOp) Hashcode() uint32      { return hashOf(op) }
 
-func (affineOp) Do(vals ...G.Value) (G.Value, error) {
+func (op *affineOp) Do(vals ...G.Value) (G.Value, error) {
 	ts, err := tensorsOf("affine", vals)
 	if err != nil {
 		return nil, err
 	}
 	x, w, b := ts[0], ts[1], ts[2]
 	n, in, out := x.Shape()[0], w.Shape()[0], w.Shape()[1]
-	y := tensor.New(tensor.Of(x.Dtype()), tensor.WithShape(n, out))
+	y := op.newOut(x.Dtype(), tensor.Shape{n, out}, false) // every element written below
 	switch y.Dtype() {
 	case tensor.Float32:
 		fillRows(y.Float32s(), b.Float32s())
@@ -67,7 +67,7 @@ func fillRows[T float](dst, row []T) {
 func (affineOp) DiffWRT(int) []bool { return []bool{true, true, true} }
 
 // SymDiff: dx = dy·Wᵀ, dW = xᵀ·dy, db = the column sums of dy.
-func (affineOp) SymDiff(inputs G.Nodes, _, grad *G.Node) (G.Nodes, error) {
+func (op *affineOp) SymDiff(inputs G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 	x, w := inputs[0], inputs[1]
 	dx, err := MatMul(grad, w, false, true)
 	if err != nil {
@@ -77,7 +77,7 @@ func (affineOp) SymDiff(inputs G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := G.ApplyOp(colSumOp{}, grad)
+	db, err := G.ApplyOp(&colSumOp{}, grad)
 	if err != nil {
 		return nil, err
 	}
@@ -101,13 +101,13 @@ func (colSumOp) String() string           { return "ColSum" }
 func (op colSumOp) WriteHash(h hash.Hash) { writeHash(h, op) }
 func (op colSumOp) Hashcode() uint32      { return hashOf(op) }
 
-func (colSumOp) Do(vals ...G.Value) (G.Value, error) {
+func (op *colSumOp) Do(vals ...G.Value) (G.Value, error) {
 	ts, err := tensorsOf("column sum", vals)
 	if err != nil {
 		return nil, err
 	}
 	d := ts[0].Shape()[1]
-	out := tensor.New(tensor.Of(ts[0].Dtype()), tensor.WithShape(d))
+	out := op.newOut(ts[0].Dtype(), tensor.Shape{d}, true)
 	switch out.Dtype() {
 	case tensor.Float32:
 		addRows(out.Float32s(), ts[0].Float32s())

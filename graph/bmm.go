@@ -69,7 +69,7 @@ func (op *bmmOp) Do(vals ...G.Value) (G.Value, error) {
 	if k < 0 {
 		return nil, fmt.Errorf("bmm: %v and %v do not multiply", as, bs)
 	}
-	out := tensor.New(tensor.Of(ts[0].Dtype()), tensor.WithShape(as[0], m, n))
+	out := op.newOut(ts[0].Dtype(), tensor.Shape{as[0], m, n}, true) // the kernel accumulates
 	g := bmmGeom{batch: as[0], m: m, k: k, n: n, transA: op.transA, transB: op.transB}
 	switch out.Dtype() {
 	case tensor.Float32:

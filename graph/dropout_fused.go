@@ -15,7 +15,7 @@ func (b *Builder) AddDropout(x, s *G.Node, p float64) *G.Node {
 	if !b.Train || p == 0 {
 		return b.Add(x, s)
 	}
-	n, err := G.ApplyOp(maskedAddOp{}, x, s, b.dropoutMask(s, p))
+	n, err := G.ApplyOp(&maskedAddOp{}, x, s, b.dropoutMask(s, p))
 	return b.must("add dropout", n, err)
 }
 
@@ -25,7 +25,7 @@ func (b *Builder) ReLUDropout(x *G.Node, p float64) *G.Node {
 	if !b.Train || p == 0 {
 		return b.ReLU(x)
 	}
-	n, err := G.ApplyOp(reluMaskOp{}, x, b.dropoutMask(x, p))
+	n, err := G.ApplyOp(&reluMaskOp{}, x, b.dropoutMask(x, p))
 	return b.must("relu dropout", n, err)
 }
 
@@ -41,8 +41,8 @@ func (maskedAddOp) String() string           { return "MaskedAdd" }
 func (op maskedAddOp) WriteHash(h hash.Hash) { writeHash(h, op) }
 func (op maskedAddOp) Hashcode() uint32      { return hashOf(op) }
 
-func (maskedAddOp) Do(vals ...G.Value) (G.Value, error) {
-	return elementwiseLike("masked add", vals,
+func (op *maskedAddOp) Do(vals ...G.Value) (G.Value, error) {
+	return elementwiseLike(&op.opBase, "masked add", vals,
 		func(out []float32, in ...[]float32) { maskedAdd(out, in[0], in[1], in[2]) },
 		func(out []float64, in ...[]float64) { maskedAdd(out, in[0], in[1], in[2]) })
 }
@@ -76,8 +76,8 @@ func (reluMaskOp) String() string           { return "ReLUMask" }
 func (op reluMaskOp) WriteHash(h hash.Hash) { writeHash(h, op) }
 func (op reluMaskOp) Hashcode() uint32      { return hashOf(op) }
 
-func (reluMaskOp) Do(vals ...G.Value) (G.Value, error) {
-	return elementwiseLike("relu mask", vals,
+func (op *reluMaskOp) Do(vals ...G.Value) (G.Value, error) {
+	return elementwiseLike(&op.opBase, "relu mask", vals,
 		func(out []float32, in ...[]float32) { reluMask(out, in[0], in[1], in[0]) },
 		func(out []float64, in ...[]float64) { reluMask(out, in[0], in[1], in[0]) })
 }
@@ -98,7 +98,7 @@ func (reluMaskOp) DiffWRT(int) []bool { return []bool{true, false} }
 
 // SymDiff: dx = dy ⊙ mask where x > 0, else 0.
 func (reluMaskOp) SymDiff(inputs G.Nodes, _, grad *G.Node) (G.Nodes, error) {
-	dx, err := G.ApplyOp(reluMaskGradOp{}, inputs[0], inputs[1], grad)
+	dx, err := G.ApplyOp(&reluMaskGradOp{}, inputs[0], inputs[1], grad)
 	if err != nil {
 		return nil, err
 	}
@@ -118,8 +118,8 @@ func (reluMaskGradOp) String() string           { return "ReLUMaskGrad" }
 func (op reluMaskGradOp) WriteHash(h hash.Hash) { writeHash(h, op) }
 func (op reluMaskGradOp) Hashcode() uint32      { return hashOf(op) }
 
-func (reluMaskGradOp) Do(vals ...G.Value) (G.Value, error) {
-	return elementwiseLike("relu mask grad", vals,
+func (op *reluMaskGradOp) Do(vals ...G.Value) (G.Value, error) {
+	return elementwiseLike(&op.opBase, "relu mask grad", vals,
 		func(out []float32, in ...[]float32) { reluMask(out, in[0], in[1], in[2]) },
 		func(out []float64, in ...[]float64) { reluMask(out, in[0], in[1], in[2]) })
 }

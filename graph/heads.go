@@ -70,10 +70,10 @@ func (op *headsOp) Do(vals ...G.Value) (G.Value, error) {
 	var dh int
 	if op.split {
 		dh = s[1] / op.heads
-		out = tensor.New(tensor.Of(in.Dtype()), tensor.WithShape(op.batch*op.heads, op.length, dh))
+		out = op.newOut(in.Dtype(), tensor.Shape{op.batch * op.heads, op.length, dh}, false) // a permutation: every element written
 	} else {
 		dh = s[2]
-		out = tensor.New(tensor.Of(in.Dtype()), tensor.WithShape(op.batch*op.length, op.heads*dh))
+		out = op.newOut(in.Dtype(), tensor.Shape{op.batch * op.length, op.heads * dh}, false)
 	}
 	switch in.Dtype() {
 	case tensor.Float32:

@@ -44,7 +44,7 @@ func (op *layerNormOp) Hashcode() uint32      { return hashOf(op) }
 
 func (op *layerNormOp) Do(vals ...G.Value) (G.Value, error) {
 	d := lastDimOf(vals[0])
-	return elementwiseLike("layer norm", vals,
+	return elementwiseLike(&op.opBase, "layer norm", vals,
 		func(out []float32, in ...[]float32) { layerNormRows(out, in[0], in[1], in[2], d, op.eps) },
 		func(out []float64, in ...[]float64) { layerNormRows(out, in[0], in[1], in[2], d, op.eps) })
 }
@@ -63,7 +63,7 @@ func (op *layerNormOp) SymDiff(inputs G.Nodes, _, grad *G.Node) (G.Nodes, error)
 	if err != nil {
 		return nil, err
 	}
-	dbeta, err := G.ApplyOp(colSumOp{}, grad)
+	dbeta, err := G.ApplyOp(&colSumOp{}, grad)
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +124,7 @@ func (op *layerNormGradOp) Hashcode() uint32      { return hashOf(op) }
 
 func (op *layerNormGradOp) Do(vals ...G.Value) (G.Value, error) {
 	d := lastDimOf(vals[0])
-	return elementwiseLike("layer norm grad", vals,
+	return elementwiseLike(&op.opBase, "layer norm grad", vals,
 		func(out []float32, in ...[]float32) { layerNormBackward(out, in[0], in[1], in[2], d, op.eps) },
 		func(out []float64, in ...[]float64) { layerNormBackward(out, in[0], in[1], in[2], d, op.eps) })
 }
@@ -177,7 +177,7 @@ func (op *layerNormGammaGradOp) Do(vals ...G.Value) (G.Value, error) {
 		return nil, err
 	}
 	d := lastDim(ts[0])
-	out := tensor.New(tensor.Of(ts[0].Dtype()), tensor.WithShape(d))
+	out := op.newOut(ts[0].Dtype(), tensor.Shape{d}, false) // every element written
 	switch out.Dtype() {
 	case tensor.Float32:
 		layerNormGammaGrad(out.Float32s(), ts[0].Float32s(), ts[1].Float32s(), d, op.eps)

@@ -71,7 +71,7 @@ func (op *matMulOp) Do(vals ...G.Value) (G.Value, error) {
 	if k < 0 {
 		return nil, fmt.Errorf("matmul: %v and %v do not multiply", ts[0].Shape(), ts[1].Shape())
 	}
-	out := tensor.New(tensor.Of(ts[0].Dtype()), tensor.WithShape(m, n))
+	out := op.newOut(ts[0].Dtype(), tensor.Shape{m, n}, false) // GEMM with beta 0 overwrites
 	g := gemmGeom{m: m, k: k, n: n, transA: op.transA, transB: op.transB}
 	if err := gemm(out, ts[0], ts[1], g, 0); err != nil {
 		return nil, fmt.Errorf("matmul: %w", err)
@@ -140,19 +140,26 @@ func gemm(c, a, b *tensor.Dense, g gemmGeom, beta float64) error {
 	return nil
 }
 
-// scaleDense multiplies every element of t by s.
+// scaleDense multiplies every element of t by s; s = 0 clears t, as BLAS's
+// beta = 0 does (earlier contents, NaN included, do not count).
 func scaleDense(t *tensor.Dense, s float64) error {
 	switch t.Dtype() {
 	case tensor.Float32:
-		for i, v := range t.Float32s() {
-			t.Float32s()[i] = v * float32(s)
-		}
+		scaleSlice(t.Float32s(), s)
 	case tensor.Float64:
-		for i, v := range t.Float64s() {
-			t.Float64s()[i] = v * s
-		}
+		scaleSlice(t.Float64s(), s)
 	default:
 		return fmt.Errorf("unsupported dtype %v", t.Dtype())
 	}
 	return nil
+}
+
+func scaleSlice[T float](xs []T, s float64) {
+	if s == 0 {
+		clear(xs)
+		return
+	}
+	for i := range xs {
+		xs[i] *= T(s)
+	}
 }

@@ -17,7 +17,7 @@ type float interface{ ~float32 | ~float64 }
 // pure (no pointer returned, no input overwritten), pure Go (no cgo), and
 // hashed from the op's String, which therefore lists every parameter (Gorgonia
 // merges nodes whose op hashes and children are equal).
-type opBase struct{}
+type opBase struct{ pool *Pool }
 
 func (opBase) ReturnsPtr() bool     { return false }
 func (opBase) CallsExtern() bool    { return false }
@@ -39,11 +39,6 @@ func sameType(n int) hm.Type {
 		ts[i] = a
 	}
 	return hm.NewFnType(ts...)
-}
-
-// newLike allocates a zeroed tensor with t's dtype and shape.
-func newLike(t tensor.Tensor) *tensor.Dense {
-	return tensor.New(tensor.Of(t.Dtype()), tensor.WithShape(t.Shape().Clone()...))
 }
 
 // tensorsOf checks that every input value is a *tensor.Dense of one float
@@ -92,14 +87,15 @@ func scalarValue(dt tensor.Dtype, x float64) (G.Value, error) {
 }
 
 // elementwiseLike runs a row kernel whose output has the shape and dtype of
-// its first input: it checks the inputs, allocates the output and calls f32
+// its first input: it checks the inputs, allocates the output (zeroed, from
+// the op's pool if it has one) and calls f32
 // or f64 with the output's and the inputs' data.
-func elementwiseLike(name string, vals []G.Value, f32 func(out []float32, in ...[]float32), f64 func(out []float64, in ...[]float64)) (G.Value, error) {
+func elementwiseLike(o *opBase, name string, vals []G.Value, f32 func(out []float32, in ...[]float32), f64 func(out []float64, in ...[]float64)) (G.Value, error) {
 	ts, err := tensorsOf(name, vals)
 	if err != nil {
 		return nil, err
 	}
-	out := newLike(ts[0])
+	out := o.newOut(ts[0].Dtype(), ts[0].Shape(), true)
 	switch out.Dtype() {
 	case tensor.Float32:
 		in := make([][]float32, len(ts))

@@ -62,7 +62,7 @@ func (op *softmaxOp) Do(vals ...G.Value) (G.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := newLike(ts[0])
+	out := op.newOut(ts[0].Dtype(), ts[0].Shape(), true)
 	geo := op.geometry(ts)
 	switch out.Dtype() {
 	case tensor.Float32:
@@ -184,7 +184,7 @@ func (op *softmaxGradOp) Hashcode() uint32      { return hashOf(op) }
 
 func (op *softmaxGradOp) Do(vals ...G.Value) (G.Value, error) {
 	tk := lastDimOf(vals[0])
-	return elementwiseLike("softmax grad", vals,
+	return elementwiseLike(&op.opBase, "softmax grad", vals,
 		func(out []float32, in ...[]float32) { softmaxBackward(out, in[0], in[1], tk, float32(op.scale)) },
 		func(out []float64, in ...[]float64) { softmaxBackward(out, in[0], in[1], tk, op.scale) })
 }

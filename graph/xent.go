@@ -165,7 +165,7 @@ func (op *xentGradOp) Do(vals ...G.Value) (G.Value, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cross-entropy grad: %w", err)
 	}
-	out := newLike(ts[0])
+	out := op.newOut(ts[0].Dtype(), ts[0].Shape(), true) // pad rows stay 0
 	v := lastDim(ts[0])
 	switch out.Dtype() {
 	case tensor.Float32:

@@ -20,6 +20,7 @@ type lossGraph struct {
 	params []*graph.Param
 	nodes  G.Nodes
 	vm     G.VM
+	pool   *graph.Pool // training graphs: op outputs recycled from run to run
 }
 
 type shapeKey struct{ B, S, T int }
@@ -32,10 +33,15 @@ type lossGraphs struct {
 	smoothing float64
 	cache     map[shapeKey]*lossGraph
 	built     time.Duration // total time spent building graphs
+	pool      *graph.Pool   // shared by the training graphs of this cache (one worker)
 }
 
 func newLossGraphs(m *layers.Transformer, ps *graph.Params, train bool, smoothing float64) *lossGraphs {
-	return &lossGraphs{model: m, params: ps, train: train, smoothing: smoothing, cache: map[shapeKey]*lossGraph{}}
+	gs := &lossGraphs{model: m, params: ps, train: train, smoothing: smoothing, cache: map[shapeKey]*lossGraph{}}
+	if train {
+		gs.pool = graph.NewPool()
+	}
+	return gs
 }
 
 // get returns the graph for shape k, building it on first use.
@@ -57,6 +63,8 @@ func (gs *lossGraphs) get(k shapeKey) (*lossGraph, error) {
 		if _, err := G.Grad(g.loss, g.nodes...); err != nil {
 			return nil, fmt.Errorf("differentiate graph for batch %dx%d→%d: %w", k.B, k.S, k.T, err)
 		}
+		g.b.UsePool(gs.pool)
+		g.pool = gs.pool
 		g.vm = G.NewTapeMachine(g.b.G, G.BindDualValues(g.nodes...))
 	} else {
 		g.vm = G.NewTapeMachine(g.b.G)
@@ -65,7 +73,9 @@ func (gs *lossGraphs) get(k shapeKey) (*lossGraph, error) {
 	return g, nil
 }
 
-// run binds one batch, runs the graph and returns the loss.
+// run binds one batch, runs the graph and returns the loss. The values of
+// the previous run of any graph of the same cache are recycled first: read
+// a run's gradients before the next run.
 func (g *lossGraph) run(src, tgtIn, tgtOut []int) (float64, error) {
 	if err := g.in.BindSource(src); err != nil {
 		return 0, err
@@ -74,6 +84,9 @@ func (g *lossGraph) run(src, tgtIn, tgtOut []int) (float64, error) {
 		return 0, err
 	}
 	g.vm.Reset()
+	if g.pool != nil {
+		g.pool.Recycle()
+	}
 	if err := g.vm.RunAll(); err != nil {
 		return 0, fmt.Errorf("run graph: %w", err)
 	}
