@@ -5,8 +5,11 @@ import (
 	"hash"
 
 	"github.com/chewxy/hm"
+	"gonum.org/v1/gonum/blas"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/seq2seq/transformer/graph/sgemm"
 )
 
 // bmmOp multiplies 3-D a and b batch by batch, optionally transposing the
@@ -73,7 +76,7 @@ func (op *bmmOp) Do(vals ...G.Value) (G.Value, error) {
 	g := bmmGeom{batch: as[0], m: m, k: k, n: n, transA: op.transA, transB: op.transB}
 	switch out.Dtype() {
 	case tensor.Float32:
-		bmmKernel(out.Float32s(), ts[0].Float32s(), ts[1].Float32s(), g)
+		bmmFloat32(out.Float32s(), ts[0].Float32s(), ts[1].Float32s(), g)
 	case tensor.Float64:
 		bmmKernel(out.Float64s(), ts[0].Float64s(), ts[1].Float64s(), g)
 	default:
@@ -85,6 +88,21 @@ func (op *bmmOp) Do(vals ...G.Value) (G.Value, error) {
 type bmmGeom struct {
 	batch, m, k, n int
 	transA, transB bool
+}
+
+// bmmFloat32 computes c[g] = op(a[g])·op(b[g]) in float32 with one strided
+// GEMM call (graph/sgemm: AVX2+FMA kernel, or gonum's Sgemm per matrix on
+// other CPUs).
+func bmmFloat32(c, a, b []float32, g bmmGeom) {
+	tA, lda := blas.NoTrans, g.k
+	if g.transA {
+		tA, lda = blas.Trans, g.m
+	}
+	tB, ldb := blas.NoTrans, g.n
+	if g.transB {
+		tB, ldb = blas.Trans, g.k
+	}
+	sgemm.SgemmStrided(tA, tB, g.m, g.n, g.k, 1, a, max(1, lda), g.m*g.k, b, max(1, ldb), g.k*g.n, 0, c, max(1, g.n), g.m*g.n, g.batch)
 }
 
 // bmmKernel computes c[g] = op(a[g])·op(b[g]) with plain loops ordered so

@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/seq2seq/transformer/graph"
 )
 
 // runBench runs train bench with args and returns its stdout.
@@ -50,8 +52,8 @@ func TestBench(t *testing.T) {
 		if v, ok := got["peak_rss_mb"].(float64); !ok || v < 0 {
 			t.Errorf("bench %q: peak_rss_mb = %v, want a number >= 0", args, got["peak_rss_mb"])
 		}
-		if got["threads"] != float64(runtime.GOMAXPROCS(0)) || got["blas"] != "gonum" {
-			t.Errorf("bench %q: threads %v blas %v, want %d and gonum", args, got["threads"], got["blas"], runtime.GOMAXPROCS(0))
+		if got["threads"] != float64(runtime.GOMAXPROCS(0)) || got["blas"] != graph.BLAS {
+			t.Errorf("bench %q: threads %v blas %v, want %d and %s", args, got["threads"], got["blas"], runtime.GOMAXPROCS(0), graph.BLAS)
 		}
 	}
 	if after := dirNames(t, micro.root); !slices.Equal(after, before) {

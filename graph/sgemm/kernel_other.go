@@ -1,0 +1,9 @@
+//go:build !amd64
+
+package sgemm
+
+const hasKernel = false
+
+func kernel(kc int, a *float32, o1, o2, o3, o4, o5, csA int, b *float32, ldb int, c *float32, ldc, rows int, alpha, beta float32) {
+	panic("sgemm: no micro-kernel on this architecture")
+}
