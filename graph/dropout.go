@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"math"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -37,6 +38,18 @@ func (b *Builder) dropoutMask(x *G.Node, p float64) *G.Node {
 	return m.Node
 }
 
+// fillMask sets each element of d to keep when the next draw's top 53 bits
+// reach threshold, to 0 otherwise.
+func fillMask[T float](d []T, rng *RNG, threshold uint64, keep T) {
+	for i := range d {
+		if rng.Uint64()>>11 >= threshold {
+			d[i] = keep
+		} else {
+			d[i] = 0
+		}
+	}
+}
+
 // Dropouts returns the graph's dropout sites in creation order.
 func (b *Builder) Dropouts() []*DropoutMask { return b.dropouts }
 
@@ -45,21 +58,14 @@ func (b *Builder) Dropouts() []*DropoutMask { return b.dropouts }
 func (b *Builder) FillDropout(rng *RNG) error {
 	for _, m := range b.dropouts {
 		keep := 1 / (1 - m.P)
+		// rng.Float64() >= P, decided on the same 53 bits without the
+		// conversion: (u >> 11) / 2⁵³ >= P  ⟺  u >> 11 >= ceil(P·2⁵³).
+		threshold := uint64(math.Ceil(m.P * (1 << 53)))
 		switch d := m.buf.Data().(type) {
 		case []float32:
-			for i := range d {
-				d[i] = 0
-				if rng.Float64() >= m.P {
-					d[i] = float32(keep)
-				}
-			}
+			fillMask(d, rng, threshold, float32(keep))
 		case []float64:
-			for i := range d {
-				d[i] = 0
-				if rng.Float64() >= m.P {
-					d[i] = keep
-				}
-			}
+			fillMask(d, rng, threshold, keep)
 		}
 		if err := G.Let(m.Node, m.buf); err != nil {
 			return fmt.Errorf("bind dropout mask %s: %w", m.Node.Name(), err)
