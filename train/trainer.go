@@ -398,12 +398,13 @@ func (r *run) interrupt() (*Result, error) {
 	return &Result{Step: r.step, RunDir: r.runDir, Interrupted: true, WeightsHash: WeightsDigest(r.params)}, nil
 }
 
-// finish decodes the test set greedily with the final weights and prints
-// its BLEU.
+// finish decodes the test set with the final weights and the configured
+// search (decode.beam, decode.alpha) and prints its BLEU.
 func (r *run) finish() (*Result, error) {
 	tr := r.translator()
 	defer tr.Close()
-	hyps, err := Decode(tr, r.corpus.Tgt, r.corpus.TestSrc, r.cfg.Train.BatchSize, 1, 0)
+	d := r.cfg.Decode
+	hyps, err := Decode(tr, r.corpus.Tgt, r.corpus.TestSrc, r.cfg.Train.BatchSize, d.Beam, d.Alpha)
 	if err != nil {
 		return nil, fmt.Errorf("test BLEU: %w", err)
 	}
@@ -411,7 +412,7 @@ func (r *run) finish() (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("test BLEU: %w", err)
 	}
-	fmt.Fprintf(r.opt.Stdout, "step %d: test %s\n", r.step, s.Text(2))
+	fmt.Fprintf(r.opt.Stdout, "step %d: test %s (beam %d)\n", r.step, s.Text(2), d.Beam)
 	if r.skipped > 0 {
 		fmt.Fprintf(r.opt.Stdout, "%d batches were skipped for non-finite loss or gradients\n", r.skipped)
 	}
