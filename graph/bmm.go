@@ -5,7 +5,6 @@ import (
 	"hash"
 
 	"github.com/chewxy/hm"
-	"gonum.org/v1/gonum/blas"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
@@ -94,15 +93,8 @@ type bmmGeom struct {
 // GEMM call (graph/sgemm: AVX2+FMA kernel, or gonum's Sgemm per matrix on
 // other CPUs).
 func bmmFloat32(c, a, b []float32, g bmmGeom) {
-	tA, lda := blas.NoTrans, g.k
-	if g.transA {
-		tA, lda = blas.Trans, g.m
-	}
-	tB, ldb := blas.NoTrans, g.n
-	if g.transB {
-		tB, ldb = blas.Trans, g.k
-	}
-	sgemm.SgemmStrided(tA, tB, g.m, g.n, g.k, 1, a, max(1, lda), g.m*g.k, b, max(1, ldb), g.k*g.n, 0, c, max(1, g.n), g.m*g.n, g.batch)
+	tA, lda, tB, ldb := gemmGeom{m: g.m, k: g.k, n: g.n, transA: g.transA, transB: g.transB}.blasArgs()
+	sgemm.SgemmStrided(tA, tB, g.m, g.n, g.k, 1, a, lda, g.m*g.k, b, ldb, g.k*g.n, 0, c, max(1, g.n), g.m*g.n, g.batch)
 }
 
 // bmmKernel computes c[g] = op(a[g])·op(b[g]) with plain loops ordered so

@@ -112,6 +112,21 @@ type gemmGeom struct {
 	transA, transB bool
 }
 
+// blasArgs returns the BLAS transpose flags and leading dimensions of
+// row-major operands stored as the geometry says (at least 1, as BLAS
+// requires even for empty matrices).
+func (g gemmGeom) blasArgs() (tA blas.Transpose, lda int, tB blas.Transpose, ldb int) {
+	tA, lda = blas.NoTrans, g.k
+	if g.transA {
+		tA, lda = blas.Trans, g.m
+	}
+	tB, ldb = blas.NoTrans, g.n
+	if g.transB {
+		tB, ldb = blas.Trans, g.k
+	}
+	return tA, max(1, lda), tB, max(1, ldb)
+}
+
 // gemm computes c = op(a)·op(b) + beta·c with the BLAS installed for the
 // dtype (blas32/blas64.Use; see blas_*.go): row-major, no copies.
 func gemm(c, a, b *tensor.Dense, g gemmGeom, beta float64) error {
@@ -121,14 +136,7 @@ func gemm(c, a, b *tensor.Dense, g gemmGeom, beta float64) error {
 	if g.k == 0 {
 		return scaleDense(c, beta)
 	}
-	tA, lda := blas.NoTrans, g.k
-	if g.transA {
-		tA, lda = blas.Trans, g.m
-	}
-	tB, ldb := blas.NoTrans, g.n
-	if g.transB {
-		tB, ldb = blas.Trans, g.k
-	}
+	tA, lda, tB, ldb := g.blasArgs()
 	switch c.Dtype() {
 	case tensor.Float32:
 		blas32.Implementation().Sgemm(tA, tB, g.m, g.n, g.k, 1, a.Float32s(), lda, b.Float32s(), ldb, float32(beta), c.Float32s(), g.n)
