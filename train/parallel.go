@@ -4,6 +4,7 @@ import (
 	"sync"
 
 	"github.com/seq2seq/transformer/data"
+	"github.com/seq2seq/transformer/graph"
 )
 
 // splitBatch cuts b into two batches of the same S and T, the first taking
@@ -34,9 +35,11 @@ func splitBatch(b data.Batch) [2]data.Batch {
 // parallelStep runs the two halves of a batch on two graphs at once (they
 // only read the shared weights) and combines them into the token-weighted
 // mean loss and gradient the whole batch would give, written into the first
-// graph's gradient buffers; the second graph's are zeroed. Dropout masks
-// are drawn first half then second, so a run is reproducible for a given
-// number of workers.
+// graph's gradient buffers; the second graph's are zeroed. Each worker
+// draws its dropout masks in its own goroutine: the first from the run's
+// dropout generator, the second from a generator split off it at the start
+// of the step, so a run is reproducible (and resumable) for a given number
+// of workers.
 func (r *run) parallelStep(b data.Batch) (loss float64, ps []Param, err error) {
 	halves := splitBatch(b)
 	var gs [2]*lossGraph
@@ -45,10 +48,8 @@ func (r *run) parallelStep(b data.Batch) (loss float64, ps []Param, err error) {
 		if gs[w], err = r.workers[w].get(shapeKey{B: h.B, S: h.S, T: h.T}); err != nil {
 			return 0, nil, err
 		}
-		if err = gs[w].b.FillDropout(r.dropRNG); err != nil {
-			return 0, nil, err
-		}
 	}
+	rngs := [2]*graph.RNG{r.dropRNG, r.dropRNG.Split()}
 	var losses [2]float64
 	var errs [2]error
 	var wg sync.WaitGroup
@@ -57,6 +58,9 @@ func (r *run) parallelStep(b data.Batch) (loss float64, ps []Param, err error) {
 		go func(w int) {
 			defer wg.Done()
 			h := halves[w]
+			if errs[w] = gs[w].b.FillDropout(rngs[w]); errs[w] != nil {
+				return
+			}
 			losses[w], errs[w] = gs[w].run(h.Src, h.TgtIn, h.TgtOut)
 		}(w)
 	}
