@@ -5,6 +5,7 @@ import (
 	"hash"
 
 	"github.com/chewxy/hm"
+	"gonum.org/v1/gonum/blas/blas64"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
@@ -13,8 +14,9 @@ import (
 
 // bmmOp multiplies 3-D a and b batch by batch, optionally transposing the
 // last two axes of either: C[g] = op(A[g])·op(B[g]). It replaces Gorgonia's
-// BatchedMatMul for attention, whose per-batch slicing and BLAS calls cost
-// far more than the arithmetic at head sizes of 8-32.
+// BatchedMatMul for attention, whose per-batch tensor slicing costs far
+// more than the arithmetic at head sizes of 8-32: float32 products take one
+// strided GEMM call, float64 ones (gradient checks) one Dgemm per matrix.
 type bmmOp struct {
 	opBase
 	transA, transB bool
@@ -71,83 +73,41 @@ func (op *bmmOp) Do(vals ...G.Value) (G.Value, error) {
 	if k < 0 {
 		return nil, fmt.Errorf("bmm: %v and %v do not multiply", as, bs)
 	}
-	out := op.newOut(ts[0].Dtype(), tensor.Shape{as[0], m, n}, true) // the kernel accumulates
-	g := bmmGeom{batch: as[0], m: m, k: k, n: n, transA: op.transA, transB: op.transB}
+	out := op.newOut(ts[0].Dtype(), tensor.Shape{as[0], m, n}, false) // GEMM with beta 0 overwrites
+	g := bmmGeom{gemmGeom: gemmGeom{m: m, k: k, n: n, transA: op.transA, transB: op.transB}, batch: as[0]}
 	switch out.Dtype() {
 	case tensor.Float32:
 		bmmFloat32(out.Float32s(), ts[0].Float32s(), ts[1].Float32s(), g)
 	case tensor.Float64:
-		bmmKernel(out.Float64s(), ts[0].Float64s(), ts[1].Float64s(), g)
+		bmmFloat64(out.Float64s(), ts[0].Float64s(), ts[1].Float64s(), g)
 	default:
 		return nil, fmt.Errorf("bmm: unsupported dtype %v", out.Dtype())
 	}
 	return out, nil
 }
 
+// bmmGeom is the geometry of each of batch products.
 type bmmGeom struct {
-	batch, m, k, n int
-	transA, transB bool
+	gemmGeom
+	batch int
 }
 
 // bmmFloat32 computes c[g] = op(a[g])·op(b[g]) in float32 with one strided
 // GEMM call (graph/sgemm: AVX2+FMA kernel, or gonum's Sgemm per matrix on
 // other CPUs).
 func bmmFloat32(c, a, b []float32, g bmmGeom) {
-	tA, lda, tB, ldb := gemmGeom{m: g.m, k: g.k, n: g.n, transA: g.transA, transB: g.transB}.blasArgs()
+	tA, lda, tB, ldb := g.blasArgs()
 	sgemm.SgemmStrided(tA, tB, g.m, g.n, g.k, 1, a, lda, g.m*g.k, b, ldb, g.k*g.n, 0, c, max(1, g.n), g.m*g.n, g.batch)
 }
 
-// bmmKernel computes c[g] = op(a[g])·op(b[g]) with plain loops ordered so
-// the innermost loop runs over contiguous memory where possible.
-func bmmKernel[T float](c, a, b []T, g bmmGeom) {
+// bmmFloat64 computes c[g] = op(a[g])·op(b[g]) in float64, one Dgemm of the
+// installed BLAS per matrix.
+func bmmFloat64(c, a, b []float64, g bmmGeom) {
+	tA, lda, tB, ldb := g.blasArgs()
 	sa, sb, sc := g.m*g.k, g.k*g.n, g.m*g.n
-	for bi := 0; bi < g.batch; bi++ {
-		A, B, C := a[bi*sa:(bi+1)*sa], b[bi*sb:(bi+1)*sb], c[bi*sc:(bi+1)*sc]
-		if g.transB && !g.transA {
-			bmmDots(C, A, B, g)
-			continue
-		}
-		for i := 0; i < g.m; i++ {
-			crow := C[i*g.n : (i+1)*g.n]
-			for p := 0; p < g.k; p++ {
-				var av T
-				if g.transA {
-					av = A[p*g.m+i] // A stored (k, m)
-				} else {
-					av = A[i*g.k+p] // A stored (m, k)
-				}
-				if av == 0 {
-					continue
-				}
-				if g.transB {
-					for j := range crow {
-						crow[j] += av * B[j*g.k+p] // B stored (n, k)
-					}
-				} else {
-					brow := B[p*g.n : (p+1)*g.n] // B stored (k, n)
-					for j, bv := range brow {
-						crow[j] += av * bv
-					}
-				}
-			}
-		}
-	}
-}
-
-// bmmDots computes one product C = A·Bᵀ with A stored (m, k) and B stored
-// (n, k) as dot products of contiguous rows.
-func bmmDots[T float](C, A, B []T, g bmmGeom) {
-	for i := 0; i < g.m; i++ {
-		arow := A[i*g.k : (i+1)*g.k]
-		crow := C[i*g.n : (i+1)*g.n]
-		for j := range crow {
-			brow := B[j*g.k : (j+1)*g.k]
-			var s T
-			for p, av := range arow {
-				s += av * brow[p]
-			}
-			crow[j] = s
-		}
+	impl := blas64.Implementation()
+	for i := 0; i < g.batch; i++ {
+		impl.Dgemm(tA, tB, g.m, g.n, g.k, 1, a[i*sa:(i+1)*sa], lda, b[i*sb:(i+1)*sb], ldb, 0, c[i*sc:(i+1)*sc], max(1, g.n))
 	}
 }
 

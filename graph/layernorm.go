@@ -70,11 +70,6 @@ func (op *layerNormOp) SymDiff(inputs G.Nodes, _, grad *G.Node) (G.Nodes, error)
 	return G.Nodes{dx, dgamma, dbeta}, nil
 }
 
-func lastDim(t tensor.Tensor) int {
-	s := t.Shape()
-	return s[len(s)-1]
-}
-
 // rowStats returns the mean and 1/sqrt(var+eps) of one row, in float64.
 func rowStats[T float](x []T, eps float64) (mean, rstd float64) {
 	for _, v := range x {
@@ -176,7 +171,7 @@ func (op *layerNormGammaGradOp) Do(vals ...G.Value) (G.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := lastDim(ts[0])
+	d := lastDimOf(ts[0])
 	out := op.newOut(ts[0].Dtype(), tensor.Shape{d}, false) // every element written
 	switch out.Dtype() {
 	case tensor.Float32:

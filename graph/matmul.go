@@ -131,10 +131,7 @@ func (g gemmGeom) blasArgs() (tA blas.Transpose, lda int, tB blas.Transpose, ldb
 // dtype (blas32/blas64.Use; see blas_*.go): row-major, no copies.
 func gemm(c, a, b *tensor.Dense, g gemmGeom, beta float64) error {
 	if g.m == 0 || g.n == 0 {
-		return nil
-	}
-	if g.k == 0 {
-		return scaleDense(c, beta)
+		return nil // BLAS would reject ldc = n = 0; k = 0 it handles (c = beta·c)
 	}
 	tA, lda, tB, ldb := g.blasArgs()
 	switch c.Dtype() {
@@ -146,28 +143,4 @@ func gemm(c, a, b *tensor.Dense, g gemmGeom, beta float64) error {
 		return fmt.Errorf("unsupported dtype %v", c.Dtype())
 	}
 	return nil
-}
-
-// scaleDense multiplies every element of t by s; s = 0 clears t, as BLAS's
-// beta = 0 does (earlier contents, NaN included, do not count).
-func scaleDense(t *tensor.Dense, s float64) error {
-	switch t.Dtype() {
-	case tensor.Float32:
-		scaleSlice(t.Float32s(), s)
-	case tensor.Float64:
-		scaleSlice(t.Float64s(), s)
-	default:
-		return fmt.Errorf("unsupported dtype %v", t.Dtype())
-	}
-	return nil
-}
-
-func scaleSlice[T float](xs []T, s float64) {
-	if s == 0 {
-		clear(xs)
-		return
-	}
-	for i := range xs {
-		xs[i] *= T(s)
-	}
 }

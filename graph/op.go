@@ -88,8 +88,8 @@ func scalarValue(dt tensor.Dtype, x float64) (G.Value, error) {
 
 // elementwiseLike runs a row kernel whose output has the shape and dtype of
 // its first input: it checks the inputs, allocates the output (zeroed, from
-// the op's pool if it has one) and calls f32
-// or f64 with the output's and the inputs' data.
+// the op's pool if it has one) and calls f32 or f64 with the output's and
+// the inputs' data.
 func elementwiseLike(o *opBase, name string, vals []G.Value, f32 func(out []float32, in ...[]float32), f64 func(out []float64, in ...[]float64)) (G.Value, error) {
 	ts, err := tensorsOf(name, vals)
 	if err != nil {

@@ -3,7 +3,6 @@ package graph
 import (
 	"math/bits"
 
-	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
 
@@ -104,4 +103,4 @@ func (o *opBase) newOut(dt tensor.Dtype, shape tensor.Shape, zero bool) *tensor.
 
 func (o *opBase) setPool(p *Pool) { o.pool = p }
 
-var _ G.Op = (*matMulOp)(nil) // ops are pointers so that UsePool can set their pool
+var _ pooled = (*matMulOp)(nil) // ops are pointers so that UsePool can set their pool

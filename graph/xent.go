@@ -51,9 +51,9 @@ func (op *xentOp) Do(vals ...G.Value) (G.Value, error) {
 	var loss float64
 	switch ts[0].Dtype() {
 	case tensor.Float32:
-		loss, err = xentForward(ts[0].Float32s(), ts[1].Float32s(), lastDim(ts[0]), op.eps, op.pad)
+		loss, err = xentForward(ts[0].Float32s(), ts[1].Float32s(), lastDimOf(ts[0]), op.eps, op.pad)
 	case tensor.Float64:
-		loss, err = xentForward(ts[0].Float64s(), ts[1].Float64s(), lastDim(ts[0]), op.eps, op.pad)
+		loss, err = xentForward(ts[0].Float64s(), ts[1].Float64s(), lastDimOf(ts[0]), op.eps, op.pad)
 	default:
 		return nil, fmt.Errorf("cross-entropy: unsupported dtype %v", ts[0].Dtype())
 	}
@@ -166,7 +166,7 @@ func (op *xentGradOp) Do(vals ...G.Value) (G.Value, error) {
 		return nil, fmt.Errorf("cross-entropy grad: %w", err)
 	}
 	out := op.newOut(ts[0].Dtype(), ts[0].Shape(), true) // pad rows stay 0
-	v := lastDim(ts[0])
+	v := lastDimOf(ts[0])
 	switch out.Dtype() {
 	case tensor.Float32:
 		err = xentBackward(out.Float32s(), ts[0].Float32s(), ts[1].Float32s(), v, op.eps, op.pad, dloss)
