@@ -34,8 +34,8 @@ func validLoss(gs *lossGraphs, pairs []data.Encoded, batchSize, bucket int) (flo
 
 // Decode translates srcs in batches of batchSize with beam width beam (1 =
 // greedy) and returns the hypotheses as space-joined target tokens, in the
-// order of srcs. Sentences are batched by length, so that batches need few
-// distinct graph shapes and little padding.
+// order of srcs. Sentences are batched by length, so that a batch encodes
+// with little padding and its sentences finish at similar steps.
 func Decode(tr *Translator, tgt *data.Vocab, srcs [][]int, batchSize, beam int, alpha float64) ([]string, error) {
 	order := make([]int, len(srcs))
 	for i := range order {

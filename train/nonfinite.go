@@ -54,21 +54,10 @@ func finiteRecord(r *Record) bool {
 // plainRecord is Record without its JSON methods.
 type plainRecord Record
 
-// recordOut is a Record for encoding: its float fields, as jsonFloat,
-// shadow the embedded ones of the same JSON names.
-type recordOut struct {
+// recordJSON is a Record for encoding and decoding: its float fields, as
+// jsonFloat, shadow the embedded ones of the same JSON names.
+type recordJSON struct {
 	plainRecord
-	Loss       jsonFloat  `json:"loss"`
-	LR         jsonFloat  `json:"lr"`
-	TokensPerS jsonFloat  `json:"tokens_per_s"`
-	GradNorm   jsonFloat  `json:"grad_norm"`
-	ValidLoss  *jsonFloat `json:"valid_loss,omitempty"`
-	ValidBLEU  *jsonFloat `json:"valid_bleu,omitempty"`
-}
-
-// recordIn is recordOut for decoding into an existing Record.
-type recordIn struct {
-	*plainRecord
 	Loss       jsonFloat  `json:"loss"`
 	LR         jsonFloat  `json:"lr"`
 	TokensPerS jsonFloat  `json:"tokens_per_s"`
@@ -83,7 +72,7 @@ func (r Record) MarshalJSON() ([]byte, error) {
 	if finiteRecord(&r) {
 		return json.Marshal(plainRecord(r))
 	}
-	return json.Marshal(recordOut{
+	return json.Marshal(recordJSON{
 		plainRecord: plainRecord(r),
 		Loss:        jsonFloat(r.Loss), LR: jsonFloat(r.LR), TokensPerS: jsonFloat(r.TokensPerS), GradNorm: jsonFloat(r.GradNorm),
 		ValidLoss: (*jsonFloat)(r.ValidLoss), ValidBLEU: (*jsonFloat)(r.ValidBLEU),
@@ -92,10 +81,11 @@ func (r Record) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON decodes what MarshalJSON writes.
 func (r *Record) UnmarshalJSON(b []byte) error {
-	aux := recordIn{plainRecord: (*plainRecord)(r)}
+	aux := recordJSON{plainRecord: plainRecord(*r)}
 	if err := json.Unmarshal(b, &aux); err != nil {
 		return err
 	}
+	*r = Record(aux.plainRecord)
 	r.Loss, r.LR, r.TokensPerS, r.GradNorm = float64(aux.Loss), float64(aux.LR), float64(aux.TokensPerS), float64(aux.GradNorm)
 	r.ValidLoss, r.ValidBLEU = (*float64)(aux.ValidLoss), (*float64)(aux.ValidBLEU)
 	return nil

@@ -351,7 +351,6 @@ func (r *run) evaluate(rec *Record) error {
 		return nil
 	}
 	tr := r.translator()
-	defer tr.Close()
 	hyps, err := Decode(tr, r.corpus.Tgt, r.corpus.ValidSrc[:n], r.cfg.Train.BatchSize, 1, 0)
 	if err != nil {
 		return fmt.Errorf("step %d: validation BLEU: %w", r.step, err)
@@ -402,7 +401,6 @@ func (r *run) interrupt() (*Result, error) {
 // search (decode.beam, decode.alpha) and prints its BLEU.
 func (r *run) finish() (*Result, error) {
 	tr := r.translator()
-	defer tr.Close()
 	d := r.cfg.Decode
 	hyps, err := Decode(tr, r.corpus.Tgt, r.corpus.TestSrc, r.cfg.Train.BatchSize, d.Beam, d.Alpha)
 	if err != nil {

@@ -37,10 +37,6 @@ func NewTranslator(m *layers.Transformer, ps *graph.Params, bucket int, maxLenA 
 	return &Translator{Model: m, Params: ps, Bucket: bucket, MaxLenA: maxLenA, MaxLenB: maxLenB}
 }
 
-// Close releases the translator's resources. It holds none between calls;
-// Close is kept for callers that release translators.
-func (tr *Translator) Close() {}
-
 // roundLen rounds n up to the bucket, at least 2 (a one-row matrix would be
 // taken for a vector by Gorgonia's Mul).
 func (tr *Translator) roundLen(n int) int {

@@ -137,7 +137,6 @@ func selectHead(heads [][][]float64, h int) ([][]float64, string) {
 // tokens and the attention of that output.
 func translateWithAttention(l *train.Loaded, src []string) ([]string, *train.Attention, error) {
 	tr := l.Translator()
-	defer tr.Close()
 	ids := l.Src.Encode(src)
 	outs, err := tr.Greedy([][]int{ids})
 	if err != nil {

@@ -132,7 +132,6 @@ func TestAttentionErrors(t *testing.T) {
 func TestTranslatorAttention(t *testing.T) {
 	l := microModel(t)
 	tr := l.Translator()
-	defer tr.Close()
 	src := l.Src.Encode(strings.Fields(testSources(t)[1]))
 	outs, err := tr.Greedy([][]int{src})
 	if err != nil {

@@ -218,7 +218,6 @@ func (b *bench) translateSpeed(k, n int) (float64, int, error) {
 	d := b.cfg.Decode
 	m, params := b.session.Model()
 	tr := train.NewTranslator(m, params, b.cfg.Data.Bucket, d.MaxLenA, d.MaxLenB)
-	defer tr.Close()
 	start := time.Now()
 	if _, err := train.Decode(tr, c.Tgt, srcs, b.cfg.Train.BatchSize, k, d.Alpha); err != nil {
 		return 0, 0, fmt.Errorf("translate with beam %d: %w", k, err)

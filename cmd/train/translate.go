@@ -53,7 +53,6 @@ func translateCmd(args []string, stdin io.Reader, stdout io.Writer) error {
 		k = l.Config.Decode.Beam
 	}
 	tr := l.Translator()
-	defer tr.Close()
 	return translateStream(stdin, stdout, lineTranslator(l, tr, k))
 }
 

@@ -75,7 +75,6 @@ func TestTranslateMatchesGreedy(t *testing.T) {
 	_, runDir := microRun(t)
 	l := microModel(t)
 	tr := l.Translator()
-	defer tr.Close()
 	for _, src := range testSources(t)[:5] {
 		got, err := runTranslate(t, src+"\n", "--checkpoint", runDir, "--beam", "1")
 		if err != nil {
@@ -164,7 +163,6 @@ func TestBeamOneEqualsGreedy(t *testing.T) {
 		t.Fatal(err)
 	}
 	tr := l.Translator()
-	defer tr.Close()
 	greedy, err := tr.Greedy(c.TestSrc)
 	if err != nil {
 		t.Fatal(err)
