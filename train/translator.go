@@ -63,7 +63,7 @@ func padRows(rows [][]int, width int) []int {
 // start encodes srcs over a snapshot of the weights and returns a decoder
 // with one row per sentence.
 func (tr *Translator) start(srcs [][]int) (infer.Decoder, error) {
-	return infer.Start(tr.Model.Cfg, tr.Params, srcs)
+	return infer.Start(tr.Model, tr.Params, srcs)
 }
 
 // step feeds one token per decoder row and returns the rows' next-token

@@ -23,24 +23,25 @@ type Decoder interface {
 	Reorder(parents []int)
 }
 
-// Start takes a snapshot of the weights in ps, computing in the registry's
-// dtype, encodes srcs and returns a decoder with one row per sentence.
-func Start(cfg layers.Config, ps *graph.Params, srcs [][]int) (Decoder, error) {
+// Start takes a snapshot of model m's weights in ps, computing in the
+// registry's dtype, encodes srcs and returns a decoder with one row per
+// sentence.
+func Start(m *layers.Transformer, ps *graph.Params, srcs [][]int) (Decoder, error) {
 	switch ps.Dtype {
 	case tensor.Float32:
-		return start[float32](cfg, ps, srcs)
+		return start[float32](m, ps, srcs)
 	case tensor.Float64:
-		return start[float64](cfg, ps, srcs)
+		return start[float64](m, ps, srcs)
 	}
 	return nil, fmt.Errorf("inference model: unsupported dtype %v", ps.Dtype)
 }
 
-func start[T Float](cfg layers.Config, ps *graph.Params, srcs [][]int) (Decoder, error) {
-	m, err := New[T](cfg, ps)
+func start[T Float](m *layers.Transformer, ps *graph.Params, srcs [][]int) (Decoder, error) {
+	im, err := New[T](m, ps)
 	if err != nil {
 		return nil, err
 	}
-	mem, err := m.Encode(srcs)
+	mem, err := im.Encode(srcs)
 	if err != nil {
 		return nil, err
 	}

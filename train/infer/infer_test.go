@@ -135,16 +135,16 @@ func stepAll[T Float](t *testing.T, m *Model[T], srcs, tgts [][]int) [][]float64
 	return out
 }
 
-func engineSteps(t *testing.T, cfg layers.Config, ps *graph.Params, srcs, tgts [][]int) [][]float64 {
+func engineSteps(t *testing.T, lm *layers.Transformer, ps *graph.Params, srcs, tgts [][]int) [][]float64 {
 	t.Helper()
 	if ps.Dtype == tensor.Float32 {
-		m, err := New[float32](cfg, ps)
+		m, err := New[float32](lm, ps)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return stepAll(t, m, srcs, tgts)
 	}
-	m, err := New[float64](cfg, ps)
+	m, err := New[float64](lm, ps)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +170,7 @@ func TestLogitsMatchGraph(t *testing.T) {
 			m, ps := randomModel(t, cfg, tt.dt, 7)
 			srcs, tgts := testBatch(cfg, 7, 3)
 			want := graphLogits(t, m, ps, srcs, tgts)
-			got := engineSteps(t, cfg, ps, srcs, tgts)
+			got := engineSteps(t, m, ps, srcs, tgts)
 			v, bt := cfg.TgtVocab, len(tgts[0])
 			var worst float64
 			for pos, step := range got {
@@ -195,8 +195,8 @@ func TestLogitsMatchGraph(t *testing.T) {
 // whole prefix from scratch in a state of its own.
 func TestReorderMatchesRecompute(t *testing.T) {
 	cfg := testConfig(true)
-	_, ps := randomModel(t, cfg, tensor.Float32, 11)
-	m, err := New[float32](cfg, ps)
+	lm, ps := randomModel(t, cfg, tensor.Float32, 11)
+	m, err := New[float32](lm, ps)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -269,17 +269,17 @@ func recompute(t *testing.T, mem *Memory[float32], sent int, prefix []int) []flo
 // the other sentences of the batch or their order.
 func TestBatchIndependence(t *testing.T) {
 	cfg := testConfig(false)
-	_, ps := randomModel(t, cfg, tensor.Float32, 17)
+	lm, ps := randomModel(t, cfg, tensor.Float32, 17)
 	srcs, tgts := testBatch(cfg, 5, 19)
-	batch := engineSteps(t, cfg, ps, srcs, tgts)
+	batch := engineSteps(t, lm, ps, srcs, tgts)
 	n, v := len(srcs), cfg.TgtVocab
 	var rsrcs, rtgts [][]int
 	for i := n - 1; i >= 0; i-- {
 		rsrcs, rtgts = append(rsrcs, srcs[i]), append(rtgts, tgts[i])
 	}
-	reversed := engineSteps(t, cfg, ps, rsrcs, rtgts)
+	reversed := engineSteps(t, lm, ps, rsrcs, rtgts)
 	for i := range srcs {
-		alone := engineSteps(t, cfg, ps, srcs[i:i+1], tgts[i:i+1])
+		alone := engineSteps(t, lm, ps, srcs[i:i+1], tgts[i:i+1])
 		for pos := range alone {
 			for j := 0; j < v; j++ {
 				b, r, a := batch[pos][i*v+j], reversed[pos][(n-1-i)*v+j], alone[pos][j]
@@ -293,8 +293,8 @@ func TestBatchIndependence(t *testing.T) {
 
 func TestErrors(t *testing.T) {
 	cfg := testConfig(true)
-	_, ps := randomModel(t, cfg, tensor.Float32, 1)
-	m, err := New[float32](cfg, ps)
+	lm, ps := randomModel(t, cfg, tensor.Float32, 1)
+	m, err := New[float32](lm, ps)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -320,11 +320,12 @@ func TestErrors(t *testing.T) {
 	if _, err := st.Logits([]int{2}); err == nil {
 		t.Errorf("step %d beyond max_positions %d: no error", cfg.MaxPositions+1, cfg.MaxPositions)
 	}
-	bad := testConfig(false) // wants generator.weight, which ps lacks
-	if _, err := New[float32](bad, ps); err == nil {
+	bad := *lm // untied: wants generator.weight, which ps lacks
+	bad.Cfg.TieEmbeddings, bad.Generator = false, "generator.weight"
+	if _, err := New[float32](&bad, ps); err == nil {
 		t.Error("New without generator.weight: no error")
 	}
-	if _, err := Start(bad, ps, nil); err == nil {
+	if _, err := Start(&bad, ps, nil); err == nil {
 		t.Error("Start without generator.weight: no error")
 	}
 }

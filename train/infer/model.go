@@ -51,56 +51,57 @@ type decoderLayer[T Float] struct {
 	fc1, fc2            linear[T]
 }
 
-// New copies the weights of the model described by cfg out of ps,
-// converted to T. Projections that consume the same input are joined into
-// one matrix; each output column keeps its arithmetic, so the results do
-// not change.
-func New[T Float](cfg layers.Config, ps *graph.Params) (*Model[T], error) {
+// New copies the weights of model m out of ps, converted to T, finding
+// each by the name m's layers registered it under. Projections that consume
+// the same input are joined into one matrix; each output column keeps its
+// arithmetic, so the results do not change.
+func New[T Float](m *layers.Transformer, ps *graph.Params) (*Model[T], error) {
+	cfg := m.Cfg
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("inference model: %w", err)
 	}
 	r := &reader[T]{ps: ps}
 	d := cfg.DModel
-	m := &Model[T]{
+	im := &Model[T]{
 		cfg:         cfg,
-		srcEmbed:    r.get("src_embed.weight", cfg.SrcVocab, d),
-		tgtEmbed:    r.get("tgt_embed.weight", cfg.TgtVocab, d),
-		encoderNorm: r.norm("encoder.norm", d),
-		decoderNorm: r.norm("decoder.norm", d),
+		srcEmbed:    r.get(m.SrcEmbed.Weight, cfg.SrcVocab, d),
+		tgtEmbed:    r.get(m.TgtEmbed.Weight, cfg.TgtVocab, d),
+		encoderNorm: r.norm(m.EncoderNorm),
+		decoderNorm: r.norm(m.DecoderNorm),
 	}
-	for i := 0; i < cfg.EncoderLayers; i++ {
-		p := fmt.Sprintf("encoder.%d.", i)
-		m.encoder = append(m.encoder, encoderLayer[T]{
-			norm1: r.norm(p+"norm1", d),
-			norm2: r.norm(p+"norm2", d),
-			qkv:   r.joined(p+"self_attn.", d, "q", "k", "v"),
-			o:     r.linear(p+"self_attn.o", d, d),
-			fc1:   r.linear(p+"ff.fc1", d, cfg.DFF),
-			fc2:   r.linear(p+"ff.fc2", cfg.DFF, d),
+	for _, l := range m.Encoder {
+		a := l.SelfAttn
+		im.encoder = append(im.encoder, encoderLayer[T]{
+			norm1: r.norm(l.Norm1),
+			norm2: r.norm(l.Norm2),
+			qkv:   r.joined(a.Q, a.K, a.V),
+			o:     r.linear(a.O),
+			fc1:   r.linear(l.FF.FC1),
+			fc2:   r.linear(l.FF.FC2),
 		})
 	}
-	for i := 0; i < cfg.DecoderLayers; i++ {
-		p := fmt.Sprintf("decoder.%d.", i)
-		m.decoder = append(m.decoder, decoderLayer[T]{
-			norm1:   r.norm(p+"norm1", d),
-			norm2:   r.norm(p+"norm2", d),
-			norm3:   r.norm(p+"norm3", d),
-			selfQKV: r.joined(p+"self_attn.", d, "q", "k", "v"),
-			selfO:   r.linear(p+"self_attn.o", d, d),
-			crossQ:  r.linear(p+"cross_attn.q", d, d),
-			crossKV: r.joined(p+"cross_attn.", d, "k", "v"),
-			crossO:  r.linear(p+"cross_attn.o", d, d),
-			fc1:     r.linear(p+"ff.fc1", d, cfg.DFF),
-			fc2:     r.linear(p+"ff.fc2", cfg.DFF, d),
+	for _, l := range m.Decoder {
+		sa, ca := l.SelfAttn, l.CrossAttn
+		im.decoder = append(im.decoder, decoderLayer[T]{
+			norm1:   r.norm(l.Norm1),
+			norm2:   r.norm(l.Norm2),
+			norm3:   r.norm(l.Norm3),
+			selfQKV: r.joined(sa.Q, sa.K, sa.V),
+			selfO:   r.linear(sa.O),
+			crossQ:  r.linear(ca.Q),
+			crossKV: r.joined(ca.K, ca.V),
+			crossO:  r.linear(ca.O),
+			fc1:     r.linear(l.FF.FC1),
+			fc2:     r.linear(l.FF.FC2),
 		})
 	}
-	if !cfg.TieEmbeddings {
-		m.generator = r.get("generator.weight", d, cfg.TgtVocab)
+	if m.Generator != "" {
+		im.generator = r.get(m.Generator, d, cfg.TgtVocab)
 	}
 	if r.err != nil {
 		return nil, fmt.Errorf("inference model: %w", r.err)
 	}
-	return m, nil
+	return im, nil
 }
 
 // Config returns the model's configuration.
@@ -153,21 +154,22 @@ func (r *reader[T]) get(name string, shape ...int) []T {
 	return nil
 }
 
-func (r *reader[T]) norm(name string, d int) norm[T] {
-	return norm[T]{gamma: r.get(name+".weight", d), beta: r.get(name+".bias", d)}
+func (r *reader[T]) norm(l *layers.LayerNorm) norm[T] {
+	return norm[T]{gamma: r.get(l.Weight, l.Dim), beta: r.get(l.Bias, l.Dim)}
 }
 
-func (r *reader[T]) linear(name string, in, out int) linear[T] {
-	return linear[T]{w: r.get(name+".weight", in, out), b: r.get(name+".bias", out), in: in, out: out}
+func (r *reader[T]) linear(l *layers.Linear) linear[T] {
+	return linear[T]{w: r.get(l.Weight, l.In, l.Out), b: r.get(l.Bias, l.Out), in: l.In, out: l.Out}
 }
 
-// joined returns the square (d, d) Linear layers prefix+sub for each sub
-// side by side as one (d, len(subs)*d) layer.
-func (r *reader[T]) joined(prefix string, d int, subs ...string) linear[T] {
-	n := len(subs) * d
+// joined returns square (d, d) Linear layers side by side as one
+// (d, len(ls)*d) layer.
+func (r *reader[T]) joined(ls ...*layers.Linear) linear[T] {
+	d := ls[0].In
+	n := len(ls) * d
 	j := linear[T]{w: make([]T, d*n), b: make([]T, n), in: d, out: n}
-	for s, sub := range subs {
-		l := r.linear(prefix+sub, d, d)
+	for s, ll := range ls {
+		l := r.linear(ll)
 		if r.err != nil {
 			return j
 		}
