@@ -45,8 +45,8 @@ func (op *layerNormOp) Hashcode() uint32      { return hashOf(op) }
 func (op *layerNormOp) Do(vals ...G.Value) (G.Value, error) {
 	d := lastDimOf(vals[0])
 	return elementwiseLike(&op.opBase, "layer norm", vals,
-		func(out []float32, in ...[]float32) { layerNormRows(out, in[0], in[1], in[2], d, op.eps) },
-		func(out []float64, in ...[]float64) { layerNormRows(out, in[0], in[1], in[2], d, op.eps) })
+		func(out []float32, in ...[]float32) { LayerNormRows(out, in[0], in[1], in[2], d, op.eps) },
+		func(out []float64, in ...[]float64) { LayerNormRows(out, in[0], in[1], in[2], d, op.eps) })
 }
 
 func (op *layerNormOp) DiffWRT(int) []bool { return []bool{true, true, true} }
@@ -85,8 +85,10 @@ func rowStats[T float](x []T, eps float64) (mean, rstd float64) {
 	return mean, 1 / math.Sqrt(variance+eps)
 }
 
-// layerNormRows writes gamma ⊙ normalised row + beta for every row of x.
-func layerNormRows[T float](out, x, gamma, beta []T, d int, eps float64) {
+// LayerNormRows writes gamma ⊙ normalised row + beta for every row of
+// length d of x into out: the layer norm op's forward kernel, exported so
+// that plain-Go inference (train/infer) computes exactly the same values.
+func LayerNormRows[T float](out, x, gamma, beta []T, d int, eps float64) {
 	for off := 0; off < len(x); off += d {
 		mean, rstd := rowStats(x[off:off+d], eps)
 		for k := 0; k < d; k++ {

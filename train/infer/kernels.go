@@ -7,14 +7,15 @@ import (
 	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/blas/blas64"
 
+	"github.com/seq2seq/transformer/graph"
 	"github.com/seq2seq/transformer/layers"
 )
 
 // The kernels below repeat graph's arithmetic operation for operation: the
 // same GEMM calls (graph.Affine and graph.MatMul use the installed
-// blas32/blas64 implementation), and the loops of graph's masked softmax,
-// layer norm and attention products in the same order, written in the same
-// form, so a compiler that fuses multiply-adds fuses both alike.
+// blas32/blas64 implementation), graph's own layer norm kernel, and the
+// loops of its masked softmax in the same order and form, so a compiler that
+// fuses multiply-adds fuses both alike.
 
 // gemm computes c = a·op(b) + beta·c for row-major a (m, k) and b stored
 // (k, n), or (n, k) when transB.
@@ -41,28 +42,10 @@ func (l *linear[T]) forward(y, x []T, n int) {
 	gemm(false, n, l.out, l.in, x[:n*l.in], l.w, 1, y)
 }
 
-// forward writes the layer norm of every row of x into out.
+// forward writes the layer norm of every row of x into out, with graph's
+// kernel.
 func (nm *norm[T]) forward(out, x []T) {
-	d := len(nm.gamma)
-	for off := 0; off < len(x); off += d {
-		row := x[off : off+d]
-		var mean float64
-		for _, v := range row {
-			mean += float64(v)
-		}
-		mean /= float64(d)
-		var variance float64
-		for _, v := range row {
-			c := float64(v) - mean
-			variance += c * c
-		}
-		variance /= float64(d)
-		rstd := 1 / math.Sqrt(variance+layers.LayerNormEps)
-		o := out[off : off+d]
-		for k, v := range row {
-			o[k] = T((float64(v)-mean)*rstd*float64(nm.gamma[k]) + float64(nm.beta[k]))
-		}
-	}
+	graph.LayerNormRows(out, x, nm.gamma, nm.beta, len(nm.gamma), layers.LayerNormEps)
 }
 
 // addTo adds x into y elementwise.
