@@ -52,7 +52,7 @@ func openMetrics(path string, keep int) (*metricsFile, error) {
 	}
 	if _, err := f.Seek(int64(cut), io.SeekStart); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("open metrics %s: %w", path, err)
+		return nil, fmt.Errorf("seek metrics %s: %w", path, err)
 	}
 	return &metricsFile{f: f, w: bufio.NewWriter(f)}, nil
 }
