@@ -6,6 +6,8 @@ import (
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/seq2seq/transformer/graph/vec"
 )
 
 // AddDropout returns x + Dropout(s, p), the residual connection of a
@@ -84,7 +86,12 @@ func (op *reluMaskOp) Do(vals ...G.Value) (G.Value, error) {
 
 // reluMask writes v ⊙ mask where x > 0 and 0 elsewhere: the forward pass
 // with v = x, the backward with v = dy (PyTorch's subgradient 0 at x = 0).
+// float32 goes through vec.ReLUMul, which computes the same values.
 func reluMask[T float](out, x, m, v []T) {
+	if o, ok := any(out).([]float32); ok {
+		vec.ReLUMul(o, any(x).([]float32), any(v).([]float32), any(m).([]float32))
+		return
+	}
 	for i := range out {
 		if x[i] > 0 {
 			out[i] = v[i] * m[i]

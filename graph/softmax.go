@@ -8,6 +8,8 @@ import (
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/seq2seq/transformer/graph/vec"
 )
 
 // softmaxOp computes softmax(scale*x + mask) over the last axis with the
@@ -137,16 +139,27 @@ func softmaxRow[T float](out, x, m []T, scale T) {
 		clear(out)
 		return
 	}
-	var sum T
-	for k, z := range out {
-		e := T(math.Exp(float64(z - mx)))
-		out[k] = e
-		sum += e
-	}
-	inv := 1 / sum
+	inv := 1 / ExpShift(out, out, mx)
 	for k := range out {
 		out[k] *= inv
 	}
+}
+
+// ExpShift writes exp(x[k] - shift) into out and returns their sum: float32
+// through vec.ExpSum (its polynomial and eight-lane sum), float64 with
+// math.Exp summed in order. out may be x. Exported so that plain-Go
+// inference (train/infer) computes the same values as the graph.
+func ExpShift[T float](out, x []T, shift T) T {
+	if o, ok := any(out).([]float32); ok {
+		return T(vec.ExpSum(o, any(x).([]float32), float32(shift)))
+	}
+	var sum T
+	for k, z := range x {
+		e := T(math.Exp(float64(z - shift)))
+		out[k] = e
+		sum += e
+	}
+	return sum
 }
 
 func (op *softmaxOp) DiffWRT(n int) []bool {

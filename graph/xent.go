@@ -63,14 +63,11 @@ func (op *xentOp) Do(vals ...G.Value) (G.Value, error) {
 	return scalarValue(ts[0].Dtype(), loss)
 }
 
-// logSumExp returns max and log(sum(exp(row - max))) + max of one row.
-func logSumExp[T float](row []T) float64 {
+// logSumExp returns log(sum(exp(row - max))) + max of one row, using
+// scratch (len(row)) for the exponentials.
+func logSumExp[T float](row, scratch []T) float64 {
 	mx := rowMax(row)
-	var s float64
-	for _, v := range row {
-		s += math.Exp(float64(v) - mx)
-	}
-	return mx + math.Log(s)
+	return mx + math.Log(float64(ExpShift(scratch, row, T(mx))))
 }
 
 // rowMax returns the largest element of row (-Inf for none); NaNs are
@@ -100,6 +97,7 @@ func targetOf[T float](targets []T, i, v, pad int) (int, error) {
 func xentForward[T float](logits, targets []T, v int, eps float64, pad int) (float64, error) {
 	var total float64
 	count := 0
+	scratch := make([]T, v)
 	for i := range targets {
 		t, err := targetOf(targets, i, v, pad)
 		if err != nil {
@@ -109,7 +107,7 @@ func xentForward[T float](logits, targets []T, v int, eps float64, pad int) (flo
 			continue
 		}
 		row := logits[i*v : (i+1)*v]
-		lse := logSumExp(row)
+		lse := logSumExp(row, scratch)
 		var sumLogP float64
 		for _, x := range row {
 			sumLogP += float64(x) - lse
@@ -205,14 +203,7 @@ func xentBackward[T float](dx, logits, targets []T, v int, eps float64, pad int,
 		row, out := logits[i*v:(i+1)*v], dx[i*v:(i+1)*v]
 		// One pass of exponentials: out holds exp(x - max), then the
 		// gradient scale*(softmax - smoothed target).
-		mx := rowMax(row)
-		var sum float64
-		for j, x := range row {
-			e := math.Exp(float64(x) - mx)
-			out[j] = T(e)
-			sum += e
-		}
-		inv := 1 / sum
+		inv := 1 / float64(ExpShift(out, row, T(rowMax(row))))
 		for j, e := range out {
 			out[j] = T(scale * (float64(e)*inv - uniform))
 		}

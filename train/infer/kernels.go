@@ -137,13 +137,7 @@ func softmax[T Float](x []T, masked []bool, scale T) {
 		clear(x)
 		return
 	}
-	var sum T
-	for k, z := range x {
-		e := T(math.Exp(float64(z - mx)))
-		x[k] = e
-		sum += e
-	}
-	inv := 1 / sum
+	inv := 1 / graph.ExpShift(x, x, mx)
 	for k := range x {
 		x[k] *= inv
 	}

@@ -1,0 +1,19 @@
+package vec
+
+import "golang.org/x/sys/cpu"
+
+// hasAsm: the kernels use 256-bit integer operations, hence AVX2 (x/sys/cpu
+// also checks that the OS saves the YMM registers).
+var hasAsm = cpu.X86.HasAVX2
+
+// reluMulAVX2 is ReLUMul on the first n elements; n is a positive multiple
+// of 8.
+//
+//go:noescape
+func reluMulAVX2(out, x, a, b *float32, n int)
+
+// expSumAVX2 is expSumLanes on the first n elements (a positive multiple of
+// 8), adding into acc; tab is expTable.
+//
+//go:noescape
+func expSumAVX2(out, x *float32, n int, shift float32, acc *[lanes]float32, tab *[expRows][lanes]uint32)

@@ -1,0 +1,91 @@
+#include "textflag.h"
+
+// func reluMulAVX2(out, x, a, b *float32, n int)
+//
+// Y0 holds zeros; per 8 elements Y2 = (x > 0) as a mask (GT_OQ: false for
+// NaN) and Y3 = a·b masked by it.
+TEXT ·reluMulAVX2(SB), NOSPLIT, $0-40
+	MOVQ out+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ a+16(FP), R8
+	MOVQ b+24(FP), R9
+	MOVQ n+32(FP), CX
+	VXORPS Y0, Y0, Y0
+	XORQ AX, AX
+
+relu_loop:
+	VMOVUPS (SI)(AX*4), Y1
+	VCMPPS $0x1e, Y0, Y1, Y2
+	VMOVUPS (R8)(AX*4), Y3
+	VMULPS (R9)(AX*4), Y3, Y3
+	VANDPS Y2, Y3, Y3
+	VMOVUPS Y3, (DI)(AX*4)
+	ADDQ $8, AX
+	CMPQ AX, CX
+	JLT relu_loop
+	VZEROUPPER
+	RET
+
+// func expSumAVX2(out, x *float32, n int, shift float32, acc *[8]float32, tab *[14][8]uint32)
+//
+// The table rows (32 bytes each): 0 lo, 1 hi, 2 log2e, 3 ln2Hi, 4 ln2Lo,
+// 5..10 p0..p5, 11 one, 12 +Inf, 13 the integer 127. Y15 holds shift, Y14
+// the lane sums, Y13 lo and Y12 hi. Per 8 elements: Y0 = z = x - shift,
+// Y1 = t = z clamped (NaN kept: it is the second source of VMAXPS and
+// VMINPS), Y2 = f = round(t·log2e), Y1 = r, Y4 = y = P(r), Y6 = 2^f.
+TEXT ·expSumAVX2(SB), NOSPLIT, $0-48
+	MOVQ out+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+	VBROADCASTSS shift+24(FP), Y15
+	MOVQ acc+32(FP), R11
+	MOVQ tab+40(FP), R10
+	VMOVUPS (R11), Y14
+	VMOVUPS 0(R10), Y13
+	VMOVUPS 32(R10), Y12
+	XORQ AX, AX
+
+exp_loop:
+	VMOVUPS (SI)(AX*4), Y0
+	VSUBPS Y15, Y0, Y0
+	VMAXPS Y0, Y13, Y1
+	VMINPS Y1, Y12, Y1
+	VMULPS 64(R10), Y1, Y2
+	VROUNDPS $0, Y2, Y2
+	VMULPS 96(R10), Y2, Y3
+	VSUBPS Y3, Y1, Y1
+	VMULPS 128(R10), Y2, Y3
+	VSUBPS Y3, Y1, Y1
+	VMOVUPS 160(R10), Y4
+	VMULPS Y1, Y4, Y4
+	VADDPS 192(R10), Y4, Y4
+	VMULPS Y1, Y4, Y4
+	VADDPS 224(R10), Y4, Y4
+	VMULPS Y1, Y4, Y4
+	VADDPS 256(R10), Y4, Y4
+	VMULPS Y1, Y4, Y4
+	VADDPS 288(R10), Y4, Y4
+	VMULPS Y1, Y4, Y4
+	VADDPS 320(R10), Y4, Y4
+	VMULPS Y1, Y1, Y5
+	VMULPS Y5, Y4, Y4
+	VADDPS Y1, Y4, Y4
+	VADDPS 352(R10), Y4, Y4
+	VCVTPS2DQ Y2, Y6
+	VPADDD 416(R10), Y6, Y6
+	VPSLLD $23, Y6, Y6
+	VMULPS Y6, Y4, Y4
+	VCMPPS $0x11, Y13, Y0, Y7
+	VANDNPS Y4, Y7, Y4
+	VCMPPS $0x1e, Y12, Y0, Y7
+	VANDNPS Y4, Y7, Y4
+	VANDPS 384(R10), Y7, Y7
+	VORPS Y7, Y4, Y4
+	VMOVUPS Y4, (DI)(AX*4)
+	VADDPS Y4, Y14, Y14
+	ADDQ $8, AX
+	CMPQ AX, CX
+	JLT exp_loop
+	VMOVUPS Y14, (R11)
+	VZEROUPPER
+	RET

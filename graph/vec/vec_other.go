@@ -1,0 +1,11 @@
+//go:build !amd64
+
+package vec
+
+const hasAsm = false
+
+func reluMulAVX2(out, x, a, b *float32, n int) { panic("vec: no assembly on this architecture") }
+
+func expSumAVX2(out, x *float32, n int, shift float32, acc *[lanes]float32, tab *[expRows][lanes]uint32) {
+	panic("vec: no assembly on this architecture")
+}
