@@ -71,17 +71,37 @@ func (op *layerNormOp) SymDiff(inputs G.Nodes, _, grad *G.Node) (G.Nodes, error)
 }
 
 // rowStats returns the mean and 1/sqrt(var+eps) of one row, in float64.
+// Sums run over four interleaved partial sums (element k into sum k%4 for k
+// below len&^3, the rest into the first), added pairwise at the end: four
+// independent chains of adds instead of one, each in a fixed order.
 func rowStats[T float](x []T, eps float64) (mean, rstd float64) {
-	for _, v := range x {
-		mean += float64(v)
+	var s0, s1, s2, s3 float64
+	k := 0
+	for ; k+4 <= len(x); k += 4 {
+		q := x[k : k+4 : k+4]
+		s0 += float64(q[0])
+		s1 += float64(q[1])
+		s2 += float64(q[2])
+		s3 += float64(q[3])
 	}
-	mean /= float64(len(x))
-	var variance float64
-	for _, v := range x {
-		c := float64(v) - mean
-		variance += c * c
+	for ; k < len(x); k++ {
+		s0 += float64(x[k])
 	}
-	variance /= float64(len(x))
+	mean = ((s0 + s1) + (s2 + s3)) / float64(len(x))
+	s0, s1, s2, s3 = 0, 0, 0, 0
+	for k = 0; k+4 <= len(x); k += 4 {
+		q := x[k : k+4 : k+4]
+		d0, d1, d2, d3 := float64(q[0])-mean, float64(q[1])-mean, float64(q[2])-mean, float64(q[3])-mean
+		s0 += d0 * d0
+		s1 += d1 * d1
+		s2 += d2 * d2
+		s3 += d3 * d3
+	}
+	for ; k < len(x); k++ {
+		d := float64(x[k]) - mean
+		s0 += d * d
+	}
+	variance := ((s0 + s1) + (s2 + s3)) / float64(len(x))
 	return mean, 1 / math.Sqrt(variance+eps)
 }
 
@@ -128,22 +148,41 @@ func (op *layerNormGradOp) Do(vals ...G.Value) (G.Value, error) {
 
 func layerNormBackward[T float](dx, x, gamma, dy []T, d int, eps float64) {
 	for off := 0; off < len(x); off += d {
-		mean, rstd := rowStats(x[off:off+d], eps)
-		var mg, mgx float64
-		for k := 0; k < d; k++ {
-			xh := (float64(x[off+k]) - mean) * rstd
-			g := float64(dy[off+k]) * float64(gamma[k])
-			mg += g
-			mgx += g * xh
-		}
-		mg /= float64(d)
-		mgx /= float64(d)
-		for k := 0; k < d; k++ {
-			xh := (float64(x[off+k]) - mean) * rstd
-			g := float64(dy[off+k]) * float64(gamma[k])
-			dx[off+k] = T(rstd * (g - mg - xh*mgx))
+		xr, dyr, dxr := x[off:off+d], dy[off:off+d], dx[off:off+d]
+		mean, rstd := rowStats(xr, eps)
+		mg, mgx := gradMeans(xr, gamma, dyr, mean, rstd)
+		for k := range xr {
+			xh := (float64(xr[k]) - mean) * rstd
+			g := float64(dyr[k]) * float64(gamma[k])
+			dxr[k] = T(rstd * (g - mg - xh*mgx))
 		}
 	}
+}
+
+// gradMeans returns mean(g) and mean(g ⊙ xhat) over one row, g = dy ⊙
+// gamma, each summed over two interleaved partial sums (even and odd k
+// below len&^1, the last element into the even sum).
+func gradMeans[T float](x, gamma, dy []T, mean, rstd float64) (mg, mgx float64) {
+	var g0, g1, h0, h1 float64
+	k := 0
+	for ; k+2 <= len(x); k += 2 {
+		xh0 := (float64(x[k]) - mean) * rstd
+		xh1 := (float64(x[k+1]) - mean) * rstd
+		a := float64(dy[k]) * float64(gamma[k])
+		b := float64(dy[k+1]) * float64(gamma[k+1])
+		g0 += a
+		g1 += b
+		h0 += a * xh0
+		h1 += b * xh1
+	}
+	if k < len(x) {
+		xh := (float64(x[k]) - mean) * rstd
+		a := float64(dy[k]) * float64(gamma[k])
+		g0 += a
+		h0 += a * xh
+	}
+	n := float64(len(x))
+	return (g0 + g1) / n, (h0 + h1) / n
 }
 
 // layerNormGammaGradOp maps (x, dy) to Σrows dy ⊙ xhat (D), the gradient of
