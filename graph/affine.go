@@ -7,6 +7,8 @@ import (
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/seq2seq/transformer/graph/vec"
 )
 
 // affineOp is y = x·W + b for x (N, in), W (in, out), b (out): the bias is
@@ -119,8 +121,16 @@ func (op *colSumOp) Do(vals ...G.Value) (G.Value, error) {
 	return out, nil
 }
 
-// addRows adds every row of the row-major src (N, len(dst)) into dst.
+// addRows adds every row of the row-major src (N, len(dst)) into dst, in
+// row order (float32 rows through vec.AddTo).
 func addRows[T float](dst, src []T) {
+	if d, ok := any(dst).([]float32); ok {
+		s := any(src).([]float32)
+		for i := 0; i < len(s); i += len(d) {
+			vec.AddTo(d, s[i:i+len(d)])
+		}
+		return
+	}
 	for i := 0; i < len(src); i += len(dst) {
 		row := src[i : i+len(dst)]
 		for j, v := range row {

@@ -59,7 +59,7 @@ func (maskedAddOp) DiffWRT(int) []bool { return []bool{true, true, false} }
 
 // SymDiff: dx = dy, ds = dy ⊙ mask.
 func (maskedAddOp) SymDiff(inputs G.Nodes, _, grad *G.Node) (G.Nodes, error) {
-	ds, err := G.HadamardProd(grad, inputs[2])
+	ds, err := G.ApplyOp(&maskMulOp{}, grad, inputs[2])
 	if err != nil {
 		return nil, err
 	}
@@ -129,4 +129,41 @@ func (op *reluMaskGradOp) Do(vals ...G.Value) (G.Value, error) {
 	return elementwiseLike(&op.opBase, "relu mask grad", vals,
 		func(out []float32, in ...[]float32) { reluMask(out, in[0], in[1], in[2]) },
 		func(out []float64, in ...[]float64) { reluMask(out, in[0], in[1], in[2]) })
+}
+
+// maskMulOp maps (x, mask) to x ⊙ mask into a pooled output in one pass
+// (Gorgonia's HadamardProd clones x, then multiplies): dropout with a drawn
+// mask, and the gradient of the dropout ops.
+type maskMulOp struct{ opBase }
+
+func (maskMulOp) Arity() int    { return 2 }
+func (maskMulOp) Type() hm.Type { return sameType(2) }
+func (maskMulOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	return in[0].(tensor.Shape).Clone(), nil
+}
+func (maskMulOp) String() string           { return "MaskMul" }
+func (op maskMulOp) WriteHash(h hash.Hash) { writeHash(h, op) }
+func (op maskMulOp) Hashcode() uint32      { return hashOf(op) }
+
+func (op *maskMulOp) Do(vals ...G.Value) (G.Value, error) {
+	return elementwiseLike(&op.opBase, "mask mul", vals,
+		func(out []float32, in ...[]float32) { maskMul(out, in[0], in[1]) },
+		func(out []float64, in ...[]float64) { maskMul(out, in[0], in[1]) })
+}
+
+func maskMul[T float](out, x, m []T) {
+	for i := range out {
+		out[i] = x[i] * m[i]
+	}
+}
+
+func (maskMulOp) DiffWRT(int) []bool { return []bool{true, false} }
+
+// SymDiff: dx = dy ⊙ mask.
+func (maskMulOp) SymDiff(inputs G.Nodes, _, grad *G.Node) (G.Nodes, error) {
+	dx, err := G.ApplyOp(&maskMulOp{}, grad, inputs[1])
+	if err != nil {
+		return nil, err
+	}
+	return G.Nodes{dx, nil}, nil
 }

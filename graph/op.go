@@ -87,15 +87,15 @@ func scalarValue(dt tensor.Dtype, x float64) (G.Value, error) {
 }
 
 // elementwiseLike runs a row kernel whose output has the shape and dtype of
-// its first input: it checks the inputs, allocates the output (zeroed, from
-// the op's pool if it has one) and calls f32 or f64 with the output's and
-// the inputs' data.
+// its first input: it checks the inputs, allocates the output (from the
+// op's pool if it has one, not zeroed: the kernel writes every element) and
+// calls f32 or f64 with the output's and the inputs' data.
 func elementwiseLike(o *opBase, name string, vals []G.Value, f32 func(out []float32, in ...[]float32), f64 func(out []float64, in ...[]float64)) (G.Value, error) {
 	ts, err := tensorsOf(name, vals)
 	if err != nil {
 		return nil, err
 	}
-	out := o.newOut(ts[0].Dtype(), ts[0].Shape(), true)
+	out := o.newOut(ts[0].Dtype(), ts[0].Shape(), false)
 	switch out.Dtype() {
 	case tensor.Float32:
 		in := make([][]float32, len(ts))

@@ -64,7 +64,7 @@ func (op *softmaxOp) Do(vals ...G.Value) (G.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := op.newOut(ts[0].Dtype(), ts[0].Shape(), true)
+	out := op.newOut(ts[0].Dtype(), ts[0].Shape(), false) // every row written
 	geo := op.geometry(ts)
 	switch out.Dtype() {
 	case tensor.Float32:

@@ -47,3 +47,19 @@ func reluMulGo(out, x, a, b []float32) {
 		}
 	}
 }
+
+// AddTo adds src into dst element by element; both have len(dst) elements.
+func AddTo(dst, src []float32) {
+	n := len(dst)
+	if len(src) != n {
+		panic(fmt.Sprintf("vec: AddTo lengths %d, %d differ", n, len(src)))
+	}
+	head := 0
+	if useAsm && n >= lanes {
+		head = n &^ (lanes - 1)
+		addToAVX2(&dst[0], &src[0], head)
+	}
+	for i := head; i < n; i++ {
+		dst[i] += src[i]
+	}
+}

@@ -17,3 +17,8 @@ func reluMulAVX2(out, x, a, b *float32, n int)
 //
 //go:noescape
 func expSumAVX2(out, x *float32, n int, shift float32, acc *[lanes]float32, tab *[expRows][lanes]uint32)
+
+// addToAVX2 is AddTo on the first n elements; n is a positive multiple of 8.
+//
+//go:noescape
+func addToAVX2(dst, src *float32, n int)

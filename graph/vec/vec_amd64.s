@@ -89,3 +89,20 @@ exp_loop:
 	VMOVUPS Y14, (R11)
 	VZEROUPPER
 	RET
+
+// func addToAVX2(dst, src *float32, n int)
+TEXT ·addToAVX2(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	XORQ AX, AX
+
+add_loop:
+	VMOVUPS (DI)(AX*4), Y0
+	VADDPS (SI)(AX*4), Y0, Y0
+	VMOVUPS Y0, (DI)(AX*4)
+	ADDQ $8, AX
+	CMPQ AX, CX
+	JLT add_loop
+	VZEROUPPER
+	RET

@@ -207,3 +207,24 @@ func TestExpSumInPlace(t *testing.T) {
 		t.Errorf("in place sum %v, want %v", gs, ws)
 	}
 }
+
+func TestAddTo(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, n := range []int{0, 1, 7, 8, 9, 17, 64, 100} {
+		dst, src := randSlice(r, n, 4), randSlice(r, n, 4)
+		for i := 0; i < n; i += 4 {
+			src[i] = specials[(i/4)%len(specials)]
+		}
+		want := make([]float32, n)
+		for i := range want {
+			want[i] = dst[i] + src[i]
+		}
+		got := append([]float32(nil), dst...)
+		AddTo(got, src)
+		for i := range want {
+			if !sameBits(got[i], want[i]) {
+				t.Fatalf("n=%d: AddTo at %d: %v + %v = %v, want %v", n, i, dst[i], src[i], got[i], want[i])
+			}
+		}
+	}
+}
