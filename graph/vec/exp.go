@@ -49,42 +49,43 @@ var expTable = func() (t [expRows][lanes]uint32) {
 const expRows = 14
 
 // ExpSum writes out[i] = exp(x[i] - shift) and returns the sum of the
-// results, accumulated in eight lanes (lane l takes the elements i < n&^7
-// with i%8 == l), the lanes added pairwise and the remaining elements after
-// them in order. The relative error is within 2 ulp on [expLo, expHi];
-// -Inf gives 0 and NaN gives NaN. out and x must have the same length and
-// may be the same slice.
+// results, accumulated in eight lanes (lane l takes the elements with
+// i%8 == l, in order) and the lanes added pairwise. The relative error is
+// within 2 ulp on [expLo, expHi]; -Inf gives 0 and NaN gives NaN. out and x
+// must have the same length and may be the same slice.
 func ExpSum(out, x []float32, shift float32) float32 {
 	n := len(out)
 	if len(x) != n {
 		panic(fmt.Sprintf("vec: ExpSum lengths %d, %d differ", n, len(x)))
 	}
+	if n == 0 {
+		return 0
+	}
 	var acc [lanes]float32
-	head := n &^ (lanes - 1)
-	if head > 0 {
-		if useAsm {
-			expSumAVX2(&out[0], &x[0], head, shift, &acc, &expTable)
-		} else {
-			expSumLanes(out[:head], x[:head], shift, &acc)
-		}
+	if useAsm {
+		expSumAVX2(&out[0], &x[0], n, shift, &acc, &expTable, tailMask(n))
+	} else {
+		expSumLanes(out, x, shift, &acc)
 	}
-	sum := ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]))
-	for i := head; i < n; i++ {
-		e := exp32(x[i] - shift)
-		out[i] = e
-		sum += e
-	}
-	return sum
+	return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]))
 }
 
-// expSumLanes is expSumAVX2 in Go: len(x) is a multiple of 8.
+// maskRow holds eight set lanes then eight clear ones: tailMask slices it.
+var maskRow = [2 * lanes]int32{-1, -1, -1, -1, -1, -1, -1, -1}
+
+// tailMask returns a mask with the first n%8 lanes set (any mask when n%8
+// is 0: the assembly does not read it then).
+func tailMask(n int) *[lanes]int32 {
+	r := n % lanes
+	return (*[lanes]int32)(maskRow[lanes-r : 2*lanes-r])
+}
+
+// expSumLanes is expSumAVX2 in Go.
 func expSumLanes(out, x []float32, shift float32, acc *[lanes]float32) {
-	for i := 0; i < len(x); i += lanes {
-		for l := 0; l < lanes; l++ {
-			e := exp32(x[i+l] - shift)
-			out[i+l] = e
-			acc[l] += e
-		}
+	for i := range x {
+		e := exp32(x[i] - shift)
+		out[i] = e
+		acc[i%lanes] += e
 	}
 }
 

@@ -12,11 +12,11 @@ var hasAsm = cpu.X86.HasAVX2
 //go:noescape
 func reluMulAVX2(out, x, a, b *float32, n int)
 
-// expSumAVX2 is expSumLanes on the first n elements (a positive multiple of
-// 8), adding into acc; tab is expTable.
+// expSumAVX2 is expSumLanes on n > 0 elements, adding into acc; tab is
+// expTable and tail the mask of the last n%8 elements (tailMask).
 //
 //go:noescape
-func expSumAVX2(out, x *float32, n int, shift float32, acc *[lanes]float32, tab *[expRows][lanes]uint32)
+func expSumAVX2(out, x *float32, n int, shift float32, acc *[lanes]float32, tab *[expRows][lanes]uint32, tail *[lanes]int32)
 
 // addToAVX2 is AddTo on the first n elements; n is a positive multiple of 8.
 //
