@@ -3,11 +3,12 @@ package graph
 import (
 	"fmt"
 	"hash"
-	"math"
 
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/seq2seq/transformer/graph/vec"
 )
 
 // layerNormOp is layer normalisation with its learned affine map in one
@@ -45,8 +46,8 @@ func (op *layerNormOp) Hashcode() uint32      { return hashOf(op) }
 func (op *layerNormOp) Do(vals ...G.Value) (G.Value, error) {
 	d := lastDimOf(vals[0])
 	return elementwiseLike(&op.opBase, "layer norm", vals,
-		func(out []float32, in ...[]float32) { LayerNormRows(out, in[0], in[1], in[2], d, op.eps) },
-		func(out []float64, in ...[]float64) { LayerNormRows(out, in[0], in[1], in[2], d, op.eps) })
+		func(out []float32, in ...[]float32) { vec.LayerNorm(out, in[0], in[1], in[2], d, op.eps) },
+		func(out []float64, in ...[]float64) { vec.LayerNorm(out, in[0], in[1], in[2], d, op.eps) })
 }
 
 func (op *layerNormOp) DiffWRT(int) []bool { return []bool{true, true, true} }
@@ -68,53 +69,6 @@ func (op *layerNormOp) SymDiff(inputs G.Nodes, _, grad *G.Node) (G.Nodes, error)
 		return nil, err
 	}
 	return G.Nodes{dx, dgamma, dbeta}, nil
-}
-
-// rowStats returns the mean and 1/sqrt(var+eps) of one row, in float64.
-// Sums run over four interleaved partial sums (element k into sum k%4 for k
-// below len&^3, the rest into the first), added pairwise at the end: four
-// independent chains of adds instead of one, each in a fixed order.
-func rowStats[T float](x []T, eps float64) (mean, rstd float64) {
-	var s0, s1, s2, s3 float64
-	k := 0
-	for ; k+4 <= len(x); k += 4 {
-		q := x[k : k+4 : k+4]
-		s0 += float64(q[0])
-		s1 += float64(q[1])
-		s2 += float64(q[2])
-		s3 += float64(q[3])
-	}
-	for ; k < len(x); k++ {
-		s0 += float64(x[k])
-	}
-	mean = ((s0 + s1) + (s2 + s3)) / float64(len(x))
-	s0, s1, s2, s3 = 0, 0, 0, 0
-	for k = 0; k+4 <= len(x); k += 4 {
-		q := x[k : k+4 : k+4]
-		d0, d1, d2, d3 := float64(q[0])-mean, float64(q[1])-mean, float64(q[2])-mean, float64(q[3])-mean
-		s0 += d0 * d0
-		s1 += d1 * d1
-		s2 += d2 * d2
-		s3 += d3 * d3
-	}
-	for ; k < len(x); k++ {
-		d := float64(x[k]) - mean
-		s0 += d * d
-	}
-	variance := ((s0 + s1) + (s2 + s3)) / float64(len(x))
-	return mean, 1 / math.Sqrt(variance+eps)
-}
-
-// LayerNormRows writes gamma ⊙ normalised row + beta for every row of
-// length d of x into out: the layer norm op's forward kernel, exported so
-// that plain-Go inference (train/infer) computes exactly the same values.
-func LayerNormRows[T float](out, x, gamma, beta []T, d int, eps float64) {
-	for off := 0; off < len(x); off += d {
-		mean, rstd := rowStats(x[off:off+d], eps)
-		for k := 0; k < d; k++ {
-			out[off+k] = T((float64(x[off+k])-mean)*rstd*float64(gamma[k]) + float64(beta[k]))
-		}
-	}
 }
 
 // layerNormGradOp maps (x, gamma, dy) to the gradient of layerNormOp with
@@ -142,47 +96,8 @@ func (op *layerNormGradOp) Hashcode() uint32      { return hashOf(op) }
 func (op *layerNormGradOp) Do(vals ...G.Value) (G.Value, error) {
 	d := lastDimOf(vals[0])
 	return elementwiseLike(&op.opBase, "layer norm grad", vals,
-		func(out []float32, in ...[]float32) { layerNormBackward(out, in[0], in[1], in[2], d, op.eps) },
-		func(out []float64, in ...[]float64) { layerNormBackward(out, in[0], in[1], in[2], d, op.eps) })
-}
-
-func layerNormBackward[T float](dx, x, gamma, dy []T, d int, eps float64) {
-	for off := 0; off < len(x); off += d {
-		xr, dyr, dxr := x[off:off+d], dy[off:off+d], dx[off:off+d]
-		mean, rstd := rowStats(xr, eps)
-		mg, mgx := gradMeans(xr, gamma, dyr, mean, rstd)
-		for k := range xr {
-			xh := (float64(xr[k]) - mean) * rstd
-			g := float64(dyr[k]) * float64(gamma[k])
-			dxr[k] = T(rstd * (g - mg - xh*mgx))
-		}
-	}
-}
-
-// gradMeans returns mean(g) and mean(g ⊙ xhat) over one row, g = dy ⊙
-// gamma, each summed over two interleaved partial sums (even and odd k
-// below len&^1, the last element into the even sum).
-func gradMeans[T float](x, gamma, dy []T, mean, rstd float64) (mg, mgx float64) {
-	var g0, g1, h0, h1 float64
-	k := 0
-	for ; k+2 <= len(x); k += 2 {
-		xh0 := (float64(x[k]) - mean) * rstd
-		xh1 := (float64(x[k+1]) - mean) * rstd
-		a := float64(dy[k]) * float64(gamma[k])
-		b := float64(dy[k+1]) * float64(gamma[k+1])
-		g0 += a
-		g1 += b
-		h0 += a * xh0
-		h1 += b * xh1
-	}
-	if k < len(x) {
-		xh := (float64(x[k]) - mean) * rstd
-		a := float64(dy[k]) * float64(gamma[k])
-		g0 += a
-		h0 += a * xh
-	}
-	n := float64(len(x))
-	return (g0 + g1) / n, (h0 + h1) / n
+		func(out []float32, in ...[]float32) { vec.LayerNormGrad(out, in[0], in[1], in[2], d, op.eps) },
+		func(out []float64, in ...[]float64) { vec.LayerNormGrad(out, in[0], in[1], in[2], d, op.eps) })
 }
 
 // layerNormGammaGradOp maps (x, dy) to Σrows dy ⊙ xhat (D), the gradient of
@@ -216,24 +131,11 @@ func (op *layerNormGammaGradOp) Do(vals ...G.Value) (G.Value, error) {
 	out := op.newOut(ts[0].Dtype(), tensor.Shape{d}, false) // every element written
 	switch out.Dtype() {
 	case tensor.Float32:
-		layerNormGammaGrad(out.Float32s(), ts[0].Float32s(), ts[1].Float32s(), d, op.eps)
+		vec.LayerNormGammaGrad(out.Float32s(), ts[0].Float32s(), ts[1].Float32s(), d, op.eps)
 	case tensor.Float64:
-		layerNormGammaGrad(out.Float64s(), ts[0].Float64s(), ts[1].Float64s(), d, op.eps)
+		vec.LayerNormGammaGrad(out.Float64s(), ts[0].Float64s(), ts[1].Float64s(), d, op.eps)
 	default:
 		return nil, fmt.Errorf("layer norm gamma grad: unsupported dtype %v", out.Dtype())
 	}
 	return out, nil
-}
-
-func layerNormGammaGrad[T float](dgamma, x, dy []T, d int, eps float64) {
-	acc := make([]float64, d)
-	for off := 0; off < len(x); off += d {
-		mean, rstd := rowStats(x[off:off+d], eps)
-		for k := 0; k < d; k++ {
-			acc[k] += float64(dy[off+k]) * (float64(x[off+k]) - mean) * rstd
-		}
-	}
-	for k, v := range acc {
-		dgamma[k] = T(v)
-	}
 }

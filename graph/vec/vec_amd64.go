@@ -22,3 +22,23 @@ func expSumAVX2(out, x *float32, n int, shift float32, acc *[lanes]float32, tab 
 //
 //go:noescape
 func addToAVX2(dst, src *float32, n int)
+
+// The layer norm row kernels (layernorm.go): n is a positive multiple of 4.
+
+//go:noescape
+func sum4AVX2(x *float32, n int, sums *[4]float64)
+
+//go:noescape
+func sqDev4AVX2(x *float32, n int, mean float64, sums *[4]float64)
+
+//go:noescape
+func normAVX2(out, x, gamma, beta *float32, n int, mean, rstd float64)
+
+//go:noescape
+func gradSumsAVX2(x, gamma, dy *float32, n int, mean, rstd float64, sums *[2][4]float64)
+
+//go:noescape
+func normGradAVX2(dx, x, gamma, dy *float32, n int, mean, rstd, mg, mgx float64)
+
+//go:noescape
+func accGammaAVX2(acc *float64, x, dy *float32, n int, mean, rstd float64)

@@ -8,12 +8,13 @@ import (
 	"gonum.org/v1/gonum/blas/blas64"
 
 	"github.com/seq2seq/transformer/graph"
+	"github.com/seq2seq/transformer/graph/vec"
 	"github.com/seq2seq/transformer/layers"
 )
 
 // The kernels below repeat graph's arithmetic operation for operation: the
 // same GEMM calls (graph.Affine and graph.MatMul use the installed
-// blas32/blas64 implementation), graph's own layer norm kernel, and the
+// blas32/blas64 implementation), the same layer norm kernel (vec), and the
 // loops of its masked softmax in the same order and form, so a compiler that
 // fuses multiply-adds fuses both alike.
 
@@ -45,7 +46,7 @@ func (l *linear[T]) forward(y, x []T, n int) {
 // forward writes the layer norm of every row of x into out, with graph's
 // kernel.
 func (nm *norm[T]) forward(out, x []T) {
-	graph.LayerNormRows(out, x, nm.gamma, nm.beta, len(nm.gamma), layers.LayerNormEps)
+	vec.LayerNorm(out, x, nm.gamma, nm.beta, len(nm.gamma), layers.LayerNormEps)
 }
 
 // addTo adds x into y elementwise.
