@@ -147,14 +147,8 @@ func (op maskMulOp) Hashcode() uint32      { return hashOf(op) }
 
 func (op *maskMulOp) Do(vals ...G.Value) (G.Value, error) {
 	return elementwiseLike(&op.opBase, "mask mul", vals,
-		func(out []float32, in ...[]float32) { maskMul(out, in[0], in[1]) },
-		func(out []float64, in ...[]float64) { maskMul(out, in[0], in[1]) })
-}
-
-func maskMul[T float](out, x, m []T) {
-	for i := range out {
-		out[i] = x[i] * m[i]
-	}
+		func(out []float32, in ...[]float32) { vec.Mul(out, in[0], in[1]) },
+		func(out []float64, in ...[]float64) { vec.Mul(out, in[0], in[1]) })
 }
 
 func (maskMulOp) DiffWRT(int) []bool { return []bool{true, false} }

@@ -63,3 +63,19 @@ func AddTo(dst, src []float32) {
 		dst[i] += src[i]
 	}
 }
+
+// Mul writes out[i] = a[i]·b[i]; all have len(out) elements.
+func Mul[T Float](out, a, b []T) {
+	n := len(out)
+	if len(a) != n || len(b) != n {
+		panic(fmt.Sprintf("vec: Mul lengths %d, %d, %d differ", n, len(a), len(b)))
+	}
+	head := 0
+	if o, ok := any(out).([]float32); ok && useAsm && n >= lanes {
+		head = n &^ (lanes - 1)
+		mulAVX2(&o[0], &any(a).([]float32)[0], &any(b).([]float32)[0], head)
+	}
+	for i := head; i < n; i++ {
+		out[i] = a[i] * b[i]
+	}
+}

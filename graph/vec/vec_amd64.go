@@ -42,3 +42,8 @@ func normGradAVX2(dx, x, gamma, dy *float32, n int, mean, rstd, mg, mgx float64)
 
 //go:noescape
 func accGammaAVX2(acc *float64, x, dy *float32, n int, mean, rstd float64)
+
+// mulAVX2 is Mul on the first n elements, a positive multiple of 8.
+//
+//go:noescape
+func mulAVX2(out, a, b *float32, n int)

@@ -131,3 +131,21 @@ add_loop:
 	JLT add_loop
 	VZEROUPPER
 	RET
+
+// func mulAVX2(out, a, b *float32, n int)
+TEXT ·mulAVX2(SB), NOSPLIT, $0-32
+	MOVQ out+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), R8
+	MOVQ n+24(FP), CX
+	XORQ AX, AX
+
+mul_loop:
+	VMOVUPS (SI)(AX*4), Y0
+	VMULPS (R8)(AX*4), Y0, Y0
+	VMOVUPS Y0, (DI)(AX*4)
+	ADDQ $8, AX
+	CMPQ AX, CX
+	JLT mul_loop
+	VZEROUPPER
+	RET

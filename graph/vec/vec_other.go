@@ -33,3 +33,5 @@ func normGradAVX2(dx, x, gamma, dy *float32, n int, mean, rstd, mg, mgx float64)
 func accGammaAVX2(acc *float64, x, dy *float32, n int, mean, rstd float64) {
 	panic("vec: no assembly on this architecture")
 }
+
+func mulAVX2(out, a, b *float32, n int) { panic("vec: no assembly on this architecture") }

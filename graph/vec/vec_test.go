@@ -230,3 +230,20 @@ func TestAddTo(t *testing.T) {
 		}
 	}
 }
+
+func TestMul(t *testing.T) {
+	r := rand.New(rand.NewPCG(15, 16))
+	for n := 0; n <= 40; n++ {
+		a, b := randSlice(r, n, 3), randSlice(r, n, 3)
+		for i := 0; i < n; i += 5 {
+			b[i] = specials[(i/5)%len(specials)]
+		}
+		got := make([]float32, n)
+		Mul(got, a, b)
+		for i := range a {
+			if want := a[i] * b[i]; !sameBits(got[i], want) {
+				t.Fatalf("n=%d: Mul at %d = %v, want %v", n, i, got[i], want)
+			}
+		}
+	}
+}
