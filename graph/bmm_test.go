@@ -51,39 +51,70 @@ func TestBMMRejectsBadShapes(t *testing.T) {
 	}
 }
 
-// TestHeadsMatchReshapeTranspose compares SplitHeads and MergeHeads with
-// Gorgonia's reshape → transpose(0,2,1,3) → reshape, and checks gradients.
-func TestHeadsMatchReshapeTranspose(t *testing.T) {
-	const batch, length, heads, dh = 2, 3, 2, 4
-	ps := randomParams(t, 13, 1, map[string][]int{"x": {batch * length, heads * dh}}, "x")
-	ours := run(t, ps, func(b *Builder) *G.Node { return b.SplitHeads(b.Param("x"), batch, length, heads) }, nil)
-	theirs := run(t, ps, func(b *Builder) *G.Node {
-		x := b.Reshape(b.Param("x"), batch, length, heads, dh) // (B, T, H, dh)
-		x = b.Transpose(x, 0, 2, 1, 3)                         // (B, H, T, dh)
-		return b.Reshape(x, batch*heads, length, dh)           // (B*H, T, dh)
-	}, nil)
-	for i := range theirs {
-		if ours[i] != theirs[i] {
-			t.Fatalf("SplitHeads = %v, want %v", ours, theirs)
-		}
+// splitRef is the per-head layout by Gorgonia's reshape → transpose(0, 2,
+// 1, 3) → reshape: x (B*T, H*dh) to (B*H, T, dh).
+func splitRef(b *Builder, x *G.Node, batch, length, heads, dh int) *G.Node {
+	x = b.Reshape(x, batch, length, heads, dh) // (B, T, H, dh)
+	x = b.Transpose(x, 0, 2, 1, 3)             // (B, H, T, dh)
+	return b.Reshape(x, batch*heads, length, dh)
+}
+
+// TestHeadProductsMatchReshapeTranspose compares HeadScores and HeadContext,
+// which read and write heads in the activation layout, with plain BMM on
+// heads split and merged by Gorgonia's reshapes and transposes, for
+// cross-attention shapes (Tq != Tk), and checks both ops' gradients.
+func TestHeadProductsMatchReshapeTranspose(t *testing.T) {
+	const batch, tq, tk, heads, dh = 2, 3, 5, 2, 4
+	ps := randomParams(t, 13, 1, map[string][]int{
+		"q": {batch * tq, heads * dh}, "k": {batch * tk, heads * dh}, "p": {batch * heads, tq, tk}}, "q", "k", "p")
+	tests := []struct {
+		name       string
+		ours, want func(b *Builder) *G.Node
+	}{
+		{"scores",
+			func(b *Builder) *G.Node { return b.HeadScores(b.Param("q"), b.Param("k"), batch, heads) },
+			func(b *Builder) *G.Node {
+				q, k := splitRef(b, b.Param("q"), batch, tq, heads, dh), splitRef(b, b.Param("k"), batch, tk, heads, dh)
+				return b.BMM(q, k, false, true)
+			}},
+		{"context",
+			func(b *Builder) *G.Node { return b.HeadContext(b.Param("p"), b.Param("k"), batch, heads) },
+			func(b *Builder) *G.Node {
+				ctx := b.BMM(b.Param("p"), splitRef(b, b.Param("k"), batch, tk, heads, dh), false, false) // (B*H, Tq, dh)
+				ctx = b.Transpose(b.Reshape(ctx, batch, heads, tq, dh), 0, 2, 1, 3)                       // (B, Tq, H, dh)
+				return b.Reshape(ctx, batch*tq, heads*dh)
+			}},
 	}
-	back := run(t, ps, func(b *Builder) *G.Node {
-		return b.MergeHeads(b.SplitHeads(b.Param("x"), batch, length, heads), batch, length, heads)
-	}, nil)
-	x := ps.Get("x").Value.Float64s()
-	for i := range x {
-		if back[i] != x[i] {
-			t.Fatalf("MergeHeads(SplitHeads(x)) = %v, want %v", back, x)
-		}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ours, want := run(t, ps, tc.ours, nil), run(t, ps, tc.want, nil)
+			if len(ours) != len(want) {
+				t.Fatalf("%d values, want %d", len(ours), len(want))
+			}
+			for i := range want {
+				if math.Abs(ours[i]-want[i]) > 1e-12 {
+					t.Fatalf("value %d = %v, want %v", i, ours[i], want[i])
+				}
+			}
+			rep, err := CheckGradients(ps, func(b *Builder) *G.Node { return weightedSum(b, tc.ours(b), 14) }, nil, CheckOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Max() > 1e-6 {
+				t.Errorf("%s gradient:\n%s", tc.name, rep)
+			}
+		})
 	}
-	rep, err := CheckGradients(ps, func(b *Builder) *G.Node {
-		s := b.SplitHeads(b.Param("x"), batch, length, heads)
-		return weightedSum(b, b.MergeHeads(b.Mul(s, s), batch, length, heads), 14)
-	}, nil, CheckOptions{})
-	if err != nil {
-		t.Fatal(err)
+}
+
+func TestHeadProductsRejectBadShapes(t *testing.T) {
+	g := G.NewGraph()
+	q := G.NewTensor(g, tensor.Float64, 2, G.WithShape(6, 8))
+	k := G.NewTensor(g, tensor.Float64, 2, G.WithShape(10, 6))
+	if _, err := HeadScores(q, k, 2, 2); err == nil {
+		t.Error("HeadScores with widths 8 and 6: no error")
 	}
-	if rep.Max() > 1e-6 {
-		t.Errorf("heads gradient:\n%s", rep)
+	if _, err := HeadScores(q, q, 4, 3); err == nil {
+		t.Error("HeadScores with 3 heads of a width 8: no error")
 	}
 }

@@ -246,14 +246,16 @@ func (b *Builder) BMM(x, y *G.Node, transA, transB bool) *G.Node {
 	return b.must("bmm", n, err)
 }
 
-// SplitHeads maps x (B*T, D) to (B*H, T, D/H).
-func (b *Builder) SplitHeads(x *G.Node, batch, length, heads int) *G.Node {
-	n, err := SplitHeads(x, batch, length, heads)
-	return b.must("split heads", n, err)
+// HeadScores is HeadScores on the builder's graph: q (B*Tq, D) and k
+// (B*Tk, D) to the per-head scores Q·Kᵀ (B*H, Tq, Tk).
+func (b *Builder) HeadScores(q, k *G.Node, batch, heads int) *G.Node {
+	n, err := HeadScores(q, k, batch, heads)
+	return b.must("head scores", n, err)
 }
 
-// MergeHeads maps x (B*H, T, dh) to (B*T, H*dh).
-func (b *Builder) MergeHeads(x *G.Node, batch, length, heads int) *G.Node {
-	n, err := MergeHeads(x, batch, length, heads)
-	return b.must("merge heads", n, err)
+// HeadContext is HeadContext on the builder's graph: p (B*H, Tq, Tk) and v
+// (B*Tk, D) to the per-head P·V in the activation layout (B*Tq, D).
+func (b *Builder) HeadContext(p, v *G.Node, batch, heads int) *G.Node {
+	n, err := HeadContext(p, v, batch, heads)
+	return b.must("head context", n, err)
 }

@@ -9,18 +9,17 @@ import (
 )
 
 // poolProbe is a small graph through every pooled op: layer norm, affine,
-// ReLU and residual dropout, head split/merge, batched products, softmax,
+// ReLU and residual dropout, per-head and plain batched products, softmax,
 // tied-style output product and cross-entropy with a pad target.
 func poolProbe(b *Builder) *G.Node {
 	const batch, length, heads = 2, 3, 2
-	x := b.Param("x")                                                    // (6, 8)
-	h := b.LayerNorm(x, b.Param("g"), b.Param("beta"), 1e-5)             // (6, 8)
-	r := b.ReLUDropout(b.Affine(h, b.Param("w"), b.Param("bias")), 0.2)  // (6, 8)
-	s := b.AddDropout(x, r, 0.2)                                         // (6, 8)
-	q := b.SplitHeads(s, batch, length, heads)                           // (4, 3, 4)
-	p := b.Softmax(b.BMM(q, q, false, true), 0.5)                        // (4, 3, 3)
-	ctx := b.MergeHeads(b.BMM(p, q, false, false), batch, length, heads) // (6, 8)
-	logits := b.MatMulT(ctx, b.Param("emb"), false, true)                // (6, 5)
+	x := b.Param("x")                                                   // (6, 8)
+	h := b.LayerNorm(x, b.Param("g"), b.Param("beta"), 1e-5)            // (6, 8)
+	r := b.ReLUDropout(b.Affine(h, b.Param("w"), b.Param("bias")), 0.2) // (6, 8)
+	s := b.AddDropout(x, r, 0.2)                                        // (6, 8)
+	p := b.Softmax(b.HeadScores(s, s, batch, heads), 0.5)               // (4, 3, 3)
+	ctx := b.HeadContext(b.BMM(p, p, false, true), s, batch, heads)     // (6, 8)
+	logits := b.MatMulT(ctx, b.Param("emb"), false, true)               // (6, 5)
 	targets := b.Constant("targets", []float64{1, 2, 0, 4, 3, 0}, 6)
 	return b.CrossEntropy(logits, targets, 0.1, 0)
 }

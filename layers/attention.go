@@ -49,24 +49,13 @@ func NewMultiHeadAttention(ps *graph.Params, name string, dim, heads int, rng *g
 // memory. The attention probabilities (B*H, Tq, Tk) are tagged
 // "<name>.probs" on the builder.
 func (a *MultiHeadAttention) Forward(b *graph.Builder, query, memory, mask *G.Node, batch, tq, tk int) *G.Node {
-	q := a.splitHeads(b, a.Q.Forward(b, query), batch, tq)  // (B*H, Tq, dh)
-	k := a.splitHeads(b, a.K.Forward(b, memory), batch, tk) // (B*H, Tk, dh)
-	v := a.splitHeads(b, a.V.Forward(b, memory), batch, tk) // (B*H, Tk, dh)
+	q := a.Q.Forward(b, query)  // (B*Tq, D), head h in columns h*dh..
+	k := a.K.Forward(b, memory) // (B*Tk, D)
+	v := a.V.Forward(b, memory) // (B*Tk, D)
 	dh := a.Dim / a.Heads
-	scores := b.BMM(q, k, false, true)                               // (B*H, Tq, Tk)
+	scores := b.HeadScores(q, k, batch, a.Heads)                     // (B*H, Tq, Tk)
 	probs := b.MaskedSoftmax(scores, mask, 1/math.Sqrt(float64(dh))) // (B*H, Tq, Tk)
 	b.Tag(a.Name+".probs", probs)
-	ctx := b.BMM(probs, v, false, false) // (B*H, Tq, dh)
-	return a.O.Forward(b, a.mergeHeads(b, ctx, batch, tq))
-}
-
-// splitHeads turns (B*T, D) into (B*H, T, dh): one permuting copy, the
-// same as reshape (B, T, H, dh) → transpose (B, H, T, dh) → reshape.
-func (a *MultiHeadAttention) splitHeads(b *graph.Builder, x *G.Node, batch, length int) *G.Node {
-	return b.SplitHeads(x, batch, length, a.Heads)
-}
-
-// mergeHeads turns (B*H, T, dh) back into (B*T, D).
-func (a *MultiHeadAttention) mergeHeads(b *graph.Builder, x *G.Node, batch, length int) *G.Node {
-	return b.MergeHeads(x, batch, length, a.Heads)
+	ctx := b.HeadContext(probs, v, batch, a.Heads) // (B*Tq, D)
+	return a.O.Forward(b, ctx)
 }
