@@ -14,3 +14,10 @@ var hasKernel = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 //
 //go:noescape
 func kernel(kc int, a *float32, o1, o2, o3, o4, o5, csA int, b *float32, ldb int, c *float32, ldc, rows int, alpha, beta float32)
+
+// transpose8 transposes blocks 8×8 blocks of B into a panel (nr floats a
+// row): dst[(8i+c)*nr + r] = src[r*lds + 8i + c] for r, c < 8, i < blocks.
+// blocks > 0.
+//
+//go:noescape
+func transpose8(dst *float32, src *float32, lds int, blocks int)

@@ -46,9 +46,23 @@ func packPanel(dst []float32, bT bool, b []float32, ldb, pc, kcb, j0, nrb int) {
 		}
 		return
 	}
-	// op(B)[p][j] = b[j*ldb+p]: columns of op(B) are contiguous. Four at
-	// a time, so that one bounds check covers four stores.
+	// op(B)[p][j] = b[j*ldb+p]: columns of op(B) are contiguous. Eight
+	// columns at a time through 8×8 register transposes with the kernel,
+	// then four at a time, so that one bounds check covers four stores.
 	jj := 0
+	if useKernel && kcb >= 8 {
+		pb := kcb &^ 7
+		for ; jj+8 <= nrb; jj += 8 {
+			r := (j0+jj)*ldb + pc
+			_ = b[r+7*ldb+pb-1] // the last element the blocks read
+			transpose8(&panel[jj], &b[r], ldb, pb/8)
+			for p := pb; p < kcb; p++ {
+				for j := range 8 {
+					panel[p*nr+jj+j] = b[r+j*ldb+p]
+				}
+			}
+		}
+	}
 	for ; jj+4 <= nrb; jj += 4 {
 		r := (j0+jj)*ldb + pc
 		s0 := b[r : r+kcb]
