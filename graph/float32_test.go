@@ -96,7 +96,9 @@ func TestFloat32OpsMatchFloat64(t *testing.T) {
 					nonzero++
 				}
 			}
-			if nonzero < n/3 {
+			// ReLU dropout at p = 0.3 leaves about 0.5·0.7 = 35% of them
+			// non-zero; the others far more.
+			if nonzero < n/5 {
 				t.Errorf("only %d of %d gradients are non-zero: the probe does not exercise the op", nonzero, n)
 			}
 		})

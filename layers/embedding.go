@@ -28,11 +28,11 @@ func NewEmbedding(ps *graph.Params, name string, vocab, dim, maxPositions int, r
 }
 
 // Forward embeds ids, an Int node (B*T), into (B*T, D):
-// weight[id]·sqrt(D) + PE[t].
+// weight[id]·sqrt(D) + PE[t], as one fused op (graph.Embed; the product is
+// rounded to the dtype before the sum, as train/infer computes it).
 func (e *Embedding) Forward(b *graph.Builder, ids *G.Node, batch, length int) *G.Node {
-	x := b.Scale(b.Lookup(b.Param(e.Weight), ids), math.Sqrt(float64(e.Dim)))
-	pe := b.Constant("positions", Positions(batch, length, e.Dim), batch*length, e.Dim)
-	return b.Add(x, pe)
+	pe := b.Constant("positions", Positions(batch, length, e.Dim), batch*length, e.Dim) // (B*T, D)
+	return b.Embed(b.Param(e.Weight), ids, pe, math.Sqrt(float64(e.Dim)))
 }
 
 // Positions returns the sinusoidal encoding PE[t, 2i] = sin(t/10000^(2i/D)),
