@@ -9,9 +9,10 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// embedOp maps (w, ids, pe) to out[i] = w[ids[i]]·scale + pe[i] for a table
-// w (V, D), Int ids (N) and positions pe (N, D): a token embedding scaled
-// and added to its position in one pass, into a pooled output. Gorgonia's
+// embedOp maps (w, ids, pe) to out[i] = w[ids[i]]·scale + pe[i mod T] for a
+// table w (V, D), Int ids (N = B*T) and positions pe (T, D): a token
+// embedding scaled and added to its position in one pass, into a pooled
+// output (pe is not tiled per sentence). Gorgonia's
 // ByIndices, a multiplication by a constant and an Add take three passes
 // forward and more backward, among them a reduction for the gradient of the
 // constant, which nothing uses.
@@ -25,12 +26,13 @@ type embedOp struct {
 }
 
 // Embed returns w[ids]·scale + pe for a 2-D table w (V, D), a 1-D Int node
-// ids (N) and a 2-D pe (N, D) of w's dtype. Only w has a gradient: ids are
+// ids (N) and a 2-D pe (T, D) of w's dtype with N a multiple of T: row i
+// adds pe row i mod T (sentences of T tokens, one after the other). Only w has a gradient: ids are
 // integers and pe is taken to be constant. Ids outside [0, V) fail the run
 // with an error naming the first one.
 func Embed(w, ids, pe *G.Node, scale float64) (*G.Node, error) {
 	ws, is, ps := w.Shape(), ids.Shape(), pe.Shape()
-	if ws.Dims() != 2 || is.Dims() != 1 || ps.Dims() != 2 || ps[0] != is[0] || ps[1] != ws[1] {
+	if ws.Dims() != 2 || is.Dims() != 1 || ps.Dims() != 2 || ps[0] == 0 || is[0]%ps[0] != 0 || ps[1] != ws[1] {
 		return nil, fmt.Errorf("embed: shapes table %v, ids %v, positions %v do not fit", ws, is, ps)
 	}
 	if ids.Dtype() != tensor.Int {
@@ -43,7 +45,8 @@ func Embed(w, ids, pe *G.Node, scale float64) (*G.Node, error) {
 }
 
 // Embed is Embed on the builder's graph: the rows of table (V, D) chosen by
-// the Int node ids (N), times scale, plus pe (N, D), as one fused op.
+// the Int node ids (N), times scale, plus pe (T, D) repeated every T rows,
+// as one fused op.
 func (b *Builder) Embed(table, ids, pe *G.Node, scale float64) *G.Node {
 	n, err := Embed(table, ids, pe, scale)
 	return b.must("embed", n, err)
@@ -56,18 +59,18 @@ func (embedOp) Type() hm.Type {
 	return hm.NewFnType(m, G.TensorType{Dims: 1, Of: tensor.Int}, m, m)
 }
 func (embedOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
-	return in[2].(tensor.Shape).Clone(), nil
+	return tensor.Shape{in[1].(tensor.Shape)[0], in[0].(tensor.Shape)[1]}, nil // (N, D)
 }
 func (op embedOp) String() string        { return fmt.Sprintf("Embed{scale=%v}", op.scale) }
 func (op embedOp) WriteHash(h hash.Hash) { writeHash(h, op) }
 func (op embedOp) Hashcode() uint32      { return hashOf(op) }
 
 func (op *embedOp) Do(vals ...G.Value) (G.Value, error) {
-	w, ids, pe, err := embedInputs("embed", vals[0], vals[1], vals[2])
+	w, ids, pe, err := embedInputs("embed", vals[0], vals[1], vals[2], true)
 	if err != nil {
 		return nil, err
 	}
-	out := op.newOut(w.Dtype(), pe.Shape(), false) // every element written below
+	out := op.newOut(w.Dtype(), tensor.Shape{len(ids), w.Shape()[1]}, false) // every element written below
 	switch out.Dtype() {
 	case tensor.Float32:
 		embedRows(out.Float32s(), w.Float32s(), pe.Float32s(), ids, float32(op.scale))
@@ -80,8 +83,9 @@ func (op *embedOp) Do(vals ...G.Value) (G.Value, error) {
 }
 
 // embedInputs checks a table (V, D), ids (N) inside [0, V) and rows (N, D)
-// of the table's dtype, and returns them with the ids as ints.
-func embedInputs(name string, table, ids, rows G.Value) (w *tensor.Dense, idx []int, r *tensor.Dense, err error) {
+// of the table's dtype, or (T, D) with N a multiple of T when tiled, and
+// returns them with the ids as ints.
+func embedInputs(name string, table, ids, rows G.Value, tiled bool) (w *tensor.Dense, idx []int, r *tensor.Dense, err error) {
 	w, ok := table.(*tensor.Dense)
 	if !ok {
 		return nil, nil, nil, fmt.Errorf("%s: table is %T, want *tensor.Dense", name, table)
@@ -96,7 +100,11 @@ func embedInputs(name string, table, ids, rows G.Value) (w *tensor.Dense, idx []
 	}
 	ws, rs := w.Shape(), r.Shape()
 	idx = it.Ints()
-	if len(ws) != 2 || len(rs) != 2 || rs[0] != len(idx) || rs[1] != ws[1] || r.Dtype() != w.Dtype() {
+	fits := rs[0] == len(idx) // one row per id, or rows repeated every rs[0] ids when tiled
+	if tiled && len(rs) == 2 && rs[0] > 0 {
+		fits = len(idx)%rs[0] == 0
+	}
+	if len(ws) != 2 || len(rs) != 2 || !fits || rs[1] != ws[1] || r.Dtype() != w.Dtype() {
 		return nil, nil, nil, fmt.Errorf("%s: table %v %v, %d ids, rows %v %v do not fit", name, ws, w.Dtype(), len(idx), rs, r.Dtype())
 	}
 	for i, id := range idx {
@@ -114,9 +122,10 @@ func embedRows[T float](out, w, pe []T, ids []int, scale T) {
 		return
 	}
 	d := len(out) / len(ids)
+	t := len(pe) / d // positions: sentences of t tokens
 	for i, id := range ids {
 		o, e := out[i*d:(i+1)*d], w[id*d:(id+1)*d]
-		p := pe[i*d : (i+1)*d]
+		p := pe[i%t*d : (i%t+1)*d]
 		e, p = e[:len(o)], p[:len(o)] // no bounds checks in the loop
 		for k := range o {
 			o[k] = T(e[k]*scale) + p[k]
@@ -158,7 +167,7 @@ func (op embedGradOp) WriteHash(h hash.Hash) { writeHash(h, op) }
 func (op embedGradOp) Hashcode() uint32      { return hashOf(op) }
 
 func (op *embedGradOp) Do(vals ...G.Value) (G.Value, error) {
-	w, ids, dy, err := embedInputs("embed gradient", vals[0], vals[1], vals[2])
+	w, ids, dy, err := embedInputs("embed gradient", vals[0], vals[1], vals[2], false)
 	if err != nil {
 		return nil, err
 	}

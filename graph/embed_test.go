@@ -281,3 +281,37 @@ func BenchmarkEmbed(b *testing.B) {
 		})
 	}
 }
+
+// TestEmbedRepeatsPositions: positions (T, D) for ids of B sentences of T
+// tokens give what the positions tiled to (B*T, D) give.
+func TestEmbedRepeatsPositions(t *testing.T) {
+	const sentences = 3
+	f := embedFixture
+	pe := NormalInit(1)(NewRNG(5), []int{len(f.ids), f.dim}) // (T, D)
+	tiled := make([]float64, 0, sentences*len(pe))
+	for range sentences {
+		tiled = append(tiled, pe...)
+	}
+	ids := make([]int, 0, sentences*len(f.ids))
+	for s := range sentences {
+		for _, id := range f.ids {
+			ids = append(ids, (id+s)%f.vocab)
+		}
+	}
+	embed := func(pe []float64, rows int) []float64 {
+		ps := randomParams(t, 6, 1, map[string][]int{"w": {f.vocab, f.dim}}, "w")
+		var idn *G.Node
+		return run(t, ps, func(b *Builder) *G.Node {
+			idn = b.Input("ids", tensor.Int, len(ids))
+			return b.Embed(b.Param("w"), idn, b.Constant("pe", pe, rows, f.dim), f.scale)
+		}, func(*Builder) error {
+			return G.Let(idn, tensor.New(tensor.WithShape(len(ids)), tensor.WithBacking(append([]int(nil), ids...))))
+		})
+	}
+	got, want := embed(pe, len(f.ids)), embed(tiled, len(ids))
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("element %d: %v with positions (T, D), %v with them tiled", i, got[i], want[i])
+		}
+	}
+}

@@ -31,7 +31,7 @@ func NewEmbedding(ps *graph.Params, name string, vocab, dim, maxPositions int, r
 // weight[id]·sqrt(D) + PE[t], as one fused op (graph.Embed; the product is
 // rounded to the dtype before the sum, as train/infer computes it).
 func (e *Embedding) Forward(b *graph.Builder, ids *G.Node, batch, length int) *G.Node {
-	pe := b.Constant("positions", Positions(batch, length, e.Dim), batch*length, e.Dim) // (B*T, D)
+	pe := b.Constant("positions", Positions(1, length, e.Dim), length, e.Dim) // (T, D), repeated per sentence
 	return b.Embed(b.Param(e.Weight), ids, pe, math.Sqrt(float64(e.Dim)))
 }
 
