@@ -27,9 +27,9 @@ type AdamState struct {
 // order, and are allocated the first time a name is seen.
 //
 // Each update is computed in float64 from the float32 state and gradient and
-// the results are stored back as float32. Parameters are visited in slice
-// order and maps are only looked up, never ranged over, so equal inputs give
-// bitwise equal results.
+// the results are stored back as float32. Each element's update depends on
+// that element alone, whichever goroutine computes it, and maps are only
+// looked up, never ranged over, so equal inputs give bitwise equal results.
 type Adam struct {
 	Beta1, Beta2, Eps float64
 	Step              int
@@ -53,8 +53,17 @@ func NewAdam(beta1, beta2, eps float64) *Adam {
 // It checks every parameter before changing anything: a Value and Grad of
 // different lengths, a duplicate name, or a name whose length differs from
 // its stored state is an error and leaves the optimizer and the parameters
-// untouched.
+// untouched. The elementwise work is split over goroutines (see forSpans);
+// each element's arithmetic is the same whatever the split.
 func (a *Adam) Update(params []Param, lr float64) error {
+	return a.update(params, lr, 1)
+}
+
+// update is Update on the gradients multiplied by gradScale, each product
+// rounded to float32 as ClipGradNorm stores it: clipping with the scale
+// clipScale gives and then calling Update has the same result bitwise, in
+// one pass over the gradients instead of two. A gradScale of 1 is Update.
+func (a *Adam) update(params []Param, lr, gradScale float64) error {
 	if err := a.check(params); err != nil {
 		return err
 	}
@@ -66,26 +75,42 @@ func (a *Adam) Update(params []Param, lr float64) error {
 	}
 	a.Step++
 	t := float64(a.Step)
-	stepSize := lr / (1 - math.Pow(a.Beta1, t))
-	sqrtBC2 := math.Sqrt(1 - math.Pow(a.Beta2, t))
-	for _, p := range params {
-		m, v := a.moments(p.Name, len(p.Value))
-		a.updateOne(p, m, v, stepSize, sqrtBC2)
+	c := adamCoeffs{b1: a.Beta1, b2: a.Beta2, eps: a.Eps, gradScale: gradScale,
+		stepSize: lr / (1 - math.Pow(a.Beta1, t)), sqrtBC2: math.Sqrt(1 - math.Pow(a.Beta2, t))}
+	ms, vs := make([][]float32, len(params)), make([][]float32, len(params))
+	for i, p := range params {
+		ms[i], vs[i] = a.moments(p.Name, len(p.Value))
 	}
+	ss := gradSpans(params)
+	forSpans(ss, func(k int) {
+		s := ss[k]
+		p := params[s.param]
+		c.apply(p.Value[s.lo:s.hi], p.Grad[s.lo:s.hi], ms[s.param][s.lo:s.hi], vs[s.param][s.lo:s.hi])
+	})
 	return nil
 }
 
-// updateOne applies one step to p with moments m and v and zeroes p.Grad.
-func (a *Adam) updateOne(p Param, m, v []float32, stepSize, sqrtBC2 float64) {
-	b1, b2 := a.Beta1, a.Beta2
-	for i, g32 := range p.Grad {
-		g := float64(g32)
+// adamCoeffs are the constants of one Adam step: the decay rates, epsilon,
+// the gradient scale, lr/(1-beta1^t) and sqrt(1-beta2^t).
+type adamCoeffs struct {
+	b1, b2, eps, gradScale float64
+	stepSize, sqrtBC2      float64
+}
+
+// apply takes the step on the elements of value with gradients grad (each
+// scaled by gradScale first) and moments m and v (all of one length) and
+// zeroes grad.
+func (c adamCoeffs) apply(value, grad, m, v []float32) {
+	value, m, v = value[:len(grad)], m[:len(grad)], v[:len(grad)]
+	b1, b2 := c.b1, c.b2
+	for i, g32 := range grad {
+		g := float64(float32(float64(g32) * c.gradScale)) // g32 itself when gradScale is 1
 		mi := b1*float64(m[i]) + (1-b1)*g
 		vi := b2*float64(v[i]) + (1-b2)*g*g
 		m[i], v[i] = float32(mi), float32(vi)
-		denom := math.Sqrt(vi)/sqrtBC2 + a.Eps
-		p.Value[i] = float32(float64(p.Value[i]) - stepSize*mi/denom)
-		p.Grad[i] = 0
+		denom := math.Sqrt(vi)/c.sqrtBC2 + c.eps
+		value[i] = float32(float64(value[i]) - c.stepSize*mi/denom)
+		grad[i] = 0
 	}
 }
 
@@ -163,28 +188,71 @@ func copyMoments(m map[string][]float32) map[string][]float32 {
 	return out
 }
 
-// ClipGradNorm returns the global L2 norm of all gradients, summed in
-// float64 in slice order, and, when maxNorm > 0 and the norm exceeds it,
-// scales every gradient by maxNorm/norm. A maxNorm <= 0 only measures. A
-// non-finite norm is returned without scaling, so the caller can detect it.
+// ClipGradNorm returns the global L2 norm of all gradients and, when
+// maxNorm > 0 and the norm exceeds it, scales every gradient by
+// maxNorm/norm. A maxNorm <= 0 only measures. A non-finite norm is returned
+// without scaling, so the caller can detect it: since the squares of
+// float32 values are summed in float64, which they cannot overflow, the
+// norm is finite exactly when every gradient is (see GradsFinite).
+//
+// The squares are summed in float64 span by span (at most gradChunk
+// elements of one parameter, in element order) and the span sums added in
+// parameter and element order. The spans are summed and scaled in
+// parallel; the order is fixed, so the result is too.
 func ClipGradNorm(params []Param, maxNorm float64) (norm float64) {
-	var sum float64
-	for _, p := range params {
-		for _, g := range p.Grad {
-			sum += float64(g) * float64(g)
-		}
-	}
-	norm = math.Sqrt(sum)
-	if maxNorm <= 0 || !(norm > maxNorm) || math.IsInf(norm, 0) {
+	norm = gradNorm(params)
+	scale := clipScale(norm, maxNorm)
+	if scale == 1 {
 		return norm
 	}
-	scale := maxNorm / norm
-	for _, p := range params {
-		for i, g := range p.Grad {
-			p.Grad[i] = float32(float64(g) * scale)
-		}
-	}
+	ss := gradSpans(params)
+	forSpans(ss, func(k int) {
+		s := ss[k]
+		scaleGrads(params[s.param].Grad[s.lo:s.hi], scale)
+	})
 	return norm
+}
+
+// gradNorm returns the global L2 norm of the gradients as ClipGradNorm
+// computes it.
+func gradNorm(params []Param) float64 {
+	ss := gradSpans(params)
+	sums := make([]float64, len(ss))
+	forSpans(ss, func(k int) {
+		s := ss[k]
+		sums[k] = sumSquares(params[s.param].Grad[s.lo:s.hi])
+	})
+	var sum float64
+	for _, x := range sums {
+		sum += x
+	}
+	return math.Sqrt(sum)
+}
+
+// clipScale returns the factor ClipGradNorm scales gradients of the given
+// norm by: maxNorm/norm when maxNorm > 0 and a finite norm exceeds it,
+// otherwise 1.
+func clipScale(norm, maxNorm float64) float64 {
+	if maxNorm <= 0 || !(norm > maxNorm) || math.IsInf(norm, 0) {
+		return 1
+	}
+	return maxNorm / norm
+}
+
+// sumSquares returns the float64 sum of the squares of g, in order.
+func sumSquares(g []float32) float64 {
+	var sum float64
+	for _, x := range g {
+		sum += float64(x) * float64(x)
+	}
+	return sum
+}
+
+// scaleGrads multiplies every element of g by scale, in float64.
+func scaleGrads(g []float32, scale float64) {
+	for i, x := range g {
+		g[i] = float32(float64(x) * scale)
+	}
 }
 
 // GradsFinite reports whether every gradient is neither NaN nor infinite.

@@ -2,7 +2,10 @@ package train
 
 import (
 	"math"
+	"math/rand/v2"
 	"reflect"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -275,4 +278,388 @@ func TestGradsFinite(t *testing.T) {
 			t.Errorf("GradsFinite(%v) = %v, want %v", tt.grads, got, tt.want)
 		}
 	}
+}
+
+// spanTestShapes are parameter lengths that exercise gradSpans and
+// forSpans: single elements, an empty parameter, exact and ragged multiples
+// of gradChunk, and totals below and above minParallel.
+var spanTestShapes = []struct {
+	name string
+	lens []int
+}{
+	{"one small", []int{3}},
+	{"with empty", []int{5, 0, 7}},
+	{"exact chunk", []int{gradChunk}},
+	{"ragged below minParallel", []int{gradChunk + 1, 64, 2*gradChunk + 17}},
+	{"above minParallel", []int{64, 3*gradChunk + 5, 0, 21440, 16384, 1}},
+}
+
+// testProcs are the GOMAXPROCS values the parallel loops are run under.
+var testProcs = []int{1, 2, 3, 8}
+
+// withProcs runs f with GOMAXPROCS set to n.
+func withProcs(n int, f func()) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(n))
+	f()
+}
+
+// randomParams returns parameters of the given lengths named p0, p1, ...
+// with values and gradients drawn from a generator seeded with seed.
+func randomParams(lens []int, seed uint64) []Param {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	ps := make([]Param, len(lens))
+	for i, n := range lens {
+		ps[i] = Param{Name: "p" + strconv.Itoa(i), Value: make([]float32, n), Grad: make([]float32, n)}
+		for j := range n {
+			ps[i].Value[j] = float32(rng.NormFloat64())
+			ps[i].Grad[j] = float32(rng.NormFloat64() * 3)
+		}
+	}
+	return ps
+}
+
+// refAdamStep is Adam step t written out serially, element by element, as
+// the optimizer computed it before its work was split over goroutines.
+func refAdamStep(ps []Param, m, v map[string][]float32, t int, b1, b2, eps, lr float64) {
+	stepSize := lr / (1 - math.Pow(b1, float64(t)))
+	sqrtBC2 := math.Sqrt(1 - math.Pow(b2, float64(t)))
+	for _, p := range ps {
+		if m[p.Name] == nil {
+			m[p.Name], v[p.Name] = make([]float32, len(p.Value)), make([]float32, len(p.Value))
+		}
+		pm, pv := m[p.Name], v[p.Name]
+		for i, g32 := range p.Grad {
+			g := float64(g32)
+			mi := b1*float64(pm[i]) + (1-b1)*g
+			vi := b2*float64(pv[i]) + (1-b2)*g*g
+			pm[i], pv[i] = float32(mi), float32(vi)
+			denom := math.Sqrt(vi)/sqrtBC2 + eps
+			p.Value[i] = float32(float64(p.Value[i]) - stepSize*mi/denom)
+			p.Grad[i] = 0
+		}
+	}
+}
+
+// sameBits reports whether a and b are bitwise equal and, when they are
+// not, the first index where they differ (-1 for different lengths).
+func sameBits(a, b []float32) (int, bool) {
+	if len(a) != len(b) {
+		return -1, false
+	}
+	for i := range a {
+		if math.Float32bits(a[i]) != math.Float32bits(b[i]) {
+			return i, false
+		}
+	}
+	return 0, true
+}
+
+func TestAdamUpdateMatchesSerialReference(t *testing.T) {
+	const b1, b2, eps = 0.9, 0.98, 1e-9
+	for _, tt := range spanTestShapes {
+		for _, procs := range testProcs {
+			got, want := randomParams(tt.lens, 7), randomParams(tt.lens, 7)
+			grads := randomParams(tt.lens, 8)
+			a := NewAdam(b1, b2, eps)
+			wm, wv := map[string][]float32{}, map[string][]float32{}
+			for step := 1; step <= 3; step++ {
+				for i := range got {
+					copy(got[i].Grad, grads[i].Grad)
+					copy(want[i].Grad, grads[i].Grad)
+					for j := range grads[i].Grad {
+						grads[i].Grad[j] *= -0.5
+					}
+				}
+				lr := 0.01 * float64(step)
+				withProcs(procs, func() {
+					if err := a.Update(got, lr); err != nil {
+						t.Fatal(err)
+					}
+				})
+				refAdamStep(want, wm, wv, step, b1, b2, eps, lr)
+			}
+			for i, p := range got {
+				for _, c := range []struct {
+					what      string
+					got, want []float32
+				}{
+					{"value", p.Value, want[i].Value},
+					{"grad", p.Grad, want[i].Grad},
+					{"m", a.M[p.Name], wm[p.Name]},
+					{"v", a.V[p.Name], wv[p.Name]},
+				} {
+					if j, ok := sameBits(c.got, c.want); !ok {
+						t.Errorf("%s, GOMAXPROCS %d: %s of %s differs from the serial reference at %d", tt.name, procs, c.what, p.Name, j)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestAdamUpdateScaledIsClipThenUpdate checks that update with the scale
+// clipScale gives, as trainStep calls it, matches ClipGradNorm followed by
+// Update bitwise, clipping or not.
+func TestAdamUpdateScaledIsClipThenUpdate(t *testing.T) {
+	lens := []int{64, 3*gradChunk + 5, 0, 21440, 16384, 1}
+	for _, maxNorm := range []float64{0, 1, 300, 1e9} {
+		for _, procs := range []int{1, 2} {
+			fused, twoPass := randomParams(lens, 21), randomParams(lens, 21)
+			grads := randomParams(lens, 22)
+			a, b := NewAdam(0.9, 0.98, 1e-9), NewAdam(0.9, 0.98, 1e-9)
+			scaled := 0
+			for step := 1; step <= 3; step++ {
+				for i := range grads {
+					copy(fused[i].Grad, grads[i].Grad)
+					copy(twoPass[i].Grad, grads[i].Grad)
+				}
+				withProcs(procs, func() {
+					scale := clipScale(gradNorm(fused), maxNorm)
+					if scale != 1 {
+						scaled++
+					}
+					if err := a.update(fused, 0.01, scale); err != nil {
+						t.Fatal(err)
+					}
+					ClipGradNorm(twoPass, maxNorm)
+					if err := b.Update(twoPass, 0.01); err != nil {
+						t.Fatal(err)
+					}
+				})
+			}
+			if want := maxNorm == 1 || maxNorm == 300; (scaled > 0) != want {
+				t.Errorf("max norm %v: clipped %d of 3 steps; the test wants clipping %v", maxNorm, scaled, want)
+			}
+			for i, p := range fused {
+				for _, c := range []struct {
+					what      string
+					got, want []float32
+				}{
+					{"value", p.Value, twoPass[i].Value},
+					{"grad", p.Grad, twoPass[i].Grad},
+					{"m", a.M[p.Name], b.M[p.Name]},
+					{"v", a.V[p.Name], b.V[p.Name]},
+				} {
+					if j, ok := sameBits(c.got, c.want); !ok {
+						t.Errorf("max norm %v, GOMAXPROCS %d: %s of %s after update differs from ClipGradNorm then Update at %d", maxNorm, procs, c.what, p.Name, j)
+					}
+				}
+			}
+		}
+	}
+}
+
+// refClip is ClipGradNorm's documented summation written out serially:
+// squares summed in float64 over runs of at most gradChunk elements of one
+// parameter, the run sums added in order; then the scaling.
+func refClip(ps []Param, maxNorm float64) float64 {
+	var sum float64
+	for _, p := range ps {
+		for lo := 0; lo < len(p.Grad); lo += gradChunk {
+			var run float64
+			for _, g := range p.Grad[lo:min(lo+gradChunk, len(p.Grad))] {
+				run += float64(g) * float64(g)
+			}
+			sum += run
+		}
+	}
+	norm := math.Sqrt(sum)
+	if maxNorm > 0 && norm > maxNorm && !math.IsInf(norm, 0) {
+		for _, p := range ps {
+			for i, g := range p.Grad {
+				p.Grad[i] = float32(float64(g) * (maxNorm / norm))
+			}
+		}
+	}
+	return norm
+}
+
+// spreadMagnitudes scales each run of gradChunk gradients of ps by its own
+// power of ten, so that the sum of squares depends on the order the runs
+// are added in.
+func spreadMagnitudes(ps []Param) {
+	for i, p := range ps {
+		for j := range p.Grad {
+			p.Grad[j] *= float32(math.Pow(10, float64((i*7+j/gradChunk*5)%13-6)))
+		}
+	}
+}
+
+func TestClipGradNormMatchesSerialReference(t *testing.T) {
+	for _, tt := range spanTestShapes {
+		for _, maxNorm := range []float64{0, 1, 1e9} {
+			for _, procs := range testProcs {
+				got, want := randomParams(tt.lens, 3), randomParams(tt.lens, 3)
+				spreadMagnitudes(got)
+				spreadMagnitudes(want)
+				var norm float64
+				withProcs(procs, func() { norm = ClipGradNorm(got, maxNorm) })
+				wantNorm := refClip(want, maxNorm)
+				if math.Float64bits(norm) != math.Float64bits(wantNorm) {
+					t.Errorf("%s, max %v, GOMAXPROCS %d: ClipGradNorm = %v, want %v bitwise", tt.name, maxNorm, procs, norm, wantNorm)
+				}
+				for i := range got {
+					if j, ok := sameBits(got[i].Grad, want[i].Grad); !ok {
+						t.Errorf("%s, max %v, GOMAXPROCS %d: grad %s differs from the serial reference at %d", tt.name, maxNorm, procs, got[i].Name, j)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestClipGradNormDetectsNonFinite checks that a non-finite norm (of
+// gradNorm, which trainStep checks in place of GradsFinite, and of
+// ClipGradNorm) is exactly a non-finite gradient, and that ClipGradNorm
+// then leaves the gradients alone.
+func TestClipGradNormDetectsNonFinite(t *testing.T) {
+	nan, inf := float32(math.NaN()), float32(math.Inf(1))
+	big := 3*gradChunk + 5
+	tests := []struct {
+		name string
+		set  func(ps []Param) // poisons ps, which hold lengths 64 and big
+	}{
+		{"finite", func([]Param) {}},
+		{"all max float32", func(ps []Param) {
+			for _, p := range ps {
+				for j := range p.Grad {
+					p.Grad[j] = -math.MaxFloat32
+				}
+			}
+		}},
+		{"NaN first", func(ps []Param) { ps[0].Grad[0] = nan }},
+		{"NaN in a later span", func(ps []Param) { ps[1].Grad[big-1] = nan }},
+		{"+Inf", func(ps []Param) { ps[1].Grad[gradChunk] = inf }},
+		{"-Inf", func(ps []Param) { ps[0].Grad[63] = -inf }},
+		{"+Inf and -Inf", func(ps []Param) { ps[0].Grad[1], ps[1].Grad[2] = inf, -inf }},
+		{"Inf and NaN", func(ps []Param) { ps[0].Grad[1], ps[1].Grad[2*gradChunk] = inf, nan }},
+	}
+	for _, tt := range tests {
+		for _, procs := range []int{1, 2} {
+			ps := randomParams([]int{64, big}, 5)
+			tt.set(ps)
+			before := cloneParams(ps)
+			finite := GradsFinite(ps)
+			var norm, clipNorm float64
+			withProcs(procs, func() { norm, clipNorm = gradNorm(ps), ClipGradNorm(ps, 1) })
+			if normFinite := !math.IsNaN(norm) && !math.IsInf(norm, 0); normFinite != finite {
+				t.Errorf("%s, GOMAXPROCS %d: gradNorm = %v, GradsFinite = %v: want both finite or both not", tt.name, procs, norm, finite)
+			}
+			if math.Float64bits(clipNorm) != math.Float64bits(norm) {
+				t.Errorf("%s, GOMAXPROCS %d: ClipGradNorm = %v, gradNorm = %v: want the same", tt.name, procs, clipNorm, norm)
+			}
+			if !finite {
+				for i := range ps {
+					if j, ok := sameBits(ps[i].Grad, before[i].Grad); !ok {
+						t.Errorf("%s, GOMAXPROCS %d: non-finite norm changed grad %s at %d", tt.name, procs, ps[i].Name, j)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestGradSpans(t *testing.T) {
+	for _, tt := range spanTestShapes {
+		ps := randomParams(tt.lens, 1)
+		var next span // the span the next one must start at
+		for _, s := range gradSpans(ps) {
+			for next.param < len(ps) && next.lo == len(ps[next.param].Grad) {
+				next = span{param: next.param + 1}
+			}
+			if s.param != next.param || s.lo != next.lo || s.hi <= s.lo || s.hi-s.lo > gradChunk || s.hi > len(ps[s.param].Grad) {
+				t.Fatalf("%s: span %+v after elements up to %+v, want one of 1..%d elements starting there", tt.name, s, next, gradChunk)
+			}
+			next.lo = s.hi
+		}
+		for next.param < len(ps) && next.lo == len(ps[next.param].Grad) {
+			next = span{param: next.param + 1}
+		}
+		if next.param != len(ps) {
+			t.Errorf("%s: spans stop at %+v, want every element of %v covered", tt.name, next, tt.lens)
+		}
+	}
+}
+
+func TestForSpansCallsEachOnce(t *testing.T) {
+	for _, tt := range spanTestShapes {
+		ss := gradSpans(randomParams(tt.lens, 1))
+		for _, procs := range testProcs {
+			calls := make([]int, len(ss)) // each k is written by one call only
+			withProcs(procs, func() { forSpans(ss, func(k int) { calls[k]++ }) })
+			for k, n := range calls {
+				if n != 1 {
+					t.Errorf("%s, GOMAXPROCS %d: span %d called %d times, want 1", tt.name, procs, k, n)
+				}
+			}
+		}
+	}
+}
+
+// tinyModelLens are the parameter lengths of the model of configs/tiny.yaml
+// (269,120 values), in no particular order.
+func tinyModelLens() []int {
+	lens := []int{13952, 21440, 64, 64, 64, 64} // embeddings, final norms
+	for range 2 {
+		lens = append(lens, 16384, 256, 16384, 64, 64, 64, 64, 64) // encoder: ff, norms
+		for range 4 {
+			lens = append(lens, 4096, 64) // self-attention
+		}
+	}
+	for range 2 {
+		lens = append(lens, 16384, 256, 16384, 64, 64, 64, 64, 64, 64, 64) // decoder: ff, norms
+		for range 8 {
+			lens = append(lens, 4096, 64) // self- and cross-attention
+		}
+	}
+	return lens
+}
+
+// BenchmarkSerialPart times the work of a two-worker training step after
+// the graphs have run, on the parameters of the tiny model: the serial
+// reference (combine, GradsFinite, norm, scaling and Adam, one pass each on
+// one goroutine, as before they were split and fused) against what
+// parallelStep and trainStep now call: combineGrads, gradNorm and update.
+func BenchmarkSerialPart(b *testing.B) {
+	lens := tinyModelLens()
+	src0, src1 := randomParams(lens, 1), randomParams(lens, 2)
+	p0, p1 := randomParams(lens, 1), randomParams(lens, 2)
+	refill := func() {
+		for i := range p0 {
+			copy(p0[i].Grad, src0[i].Grad)
+			copy(p1[i].Grad, src1[i].Grad)
+		}
+	}
+	b.Run("serial reference", func(b *testing.B) {
+		m, v := map[string][]float32{}, map[string][]float32{}
+		for i := 0; b.Loop(); i++ {
+			refill()
+			for k := range p0 {
+				g0, g1 := p0[k].Grad, p1[k].Grad
+				for j := range g0 {
+					g0[j] = float32(0.4*float64(g0[j]) + 0.6*float64(g1[j]))
+				}
+				clear(g1)
+			}
+			if !GradsFinite(p0) {
+				b.Fatal("non-finite gradients")
+			}
+			refClip(p0, 1)
+			refAdamStep(p0, m, v, i+1, 0.9, 0.98, 1e-9, 1e-3)
+		}
+	})
+	b.Run("parallel", func(b *testing.B) {
+		a := NewAdam(0.9, 0.98, 1e-9)
+		for b.Loop() {
+			refill()
+			combineGrads(p0, p1, 0.4, 0.6)
+			norm := gradNorm(p0)
+			if math.IsNaN(norm) || math.IsInf(norm, 0) {
+				b.Fatal("non-finite gradients")
+			}
+			if err := a.update(p0, 1e-3, clipScale(norm, 1)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

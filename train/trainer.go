@@ -273,15 +273,19 @@ func (r *run) trainStep() (Record, data.Batch, error) {
 		return Record{}, b, fmt.Errorf("step %d: %w", step, err)
 	}
 	rec := Record{Step: step, Loss: loss, LR: LearningRate(step, r.cfg.Train.LR, r.cfg.Train.Warmup, r.cfg.Train.Schedule)}
-	if math.IsNaN(loss) || math.IsInf(loss, 0) || !GradsFinite(ps) {
+	// The norm is finite exactly when every gradient is (it stands for a
+	// GradsFinite pass), and the update clips as ClipGradNorm would, in the
+	// same pass; clip_norm 0 only measures.
+	norm := gradNorm(ps)
+	if math.IsNaN(loss) || math.IsInf(loss, 0) || math.IsNaN(norm) || math.IsInf(norm, 0) {
 		if err := r.skipBatch(step, loss, ps); err != nil {
 			return Record{}, b, err
 		}
 		rec.Skipped = true
 	} else {
 		r.streak = 0
-		rec.GradNorm = ClipGradNorm(ps, r.cfg.Train.ClipNorm) // only measures when clip_norm is 0
-		if err := r.adam.Update(ps, rec.LR); err != nil {
+		rec.GradNorm = norm
+		if err := r.adam.update(ps, rec.LR, clipScale(norm, r.cfg.Train.ClipNorm)); err != nil {
 			return Record{}, b, fmt.Errorf("step %d: %w", step, err)
 		}
 	}
