@@ -1,8 +1,10 @@
 package graph
 
 import (
-	"math/bits"
+	"fmt"
+	"unsafe"
 
+	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
 
@@ -12,55 +14,128 @@ import (
 // the collector frees) a whole forward and backward pass, about 75 MB for
 // the tiny model.
 //
-// Buffers are handed out in power-of-two size classes, so graphs of
-// different batch shapes share them. Recycle returns every buffer handed out
-// since the last Recycle: call it only when no value of the previous run is
-// still needed (a trainer calls it before each run, after the previous
-// run's loss and gradients were consumed). A Pool is not safe for concurrent
-// use; give each worker its own.
+// A Pool is an arena: the buffers of one cycle (the takes between two calls
+// of Recycle) are consecutive pieces of one slab, whatever their sizes, so
+// graphs of different batch shapes share it and the pool holds what the
+// largest cycle needs, no more (55 MiB for a run of the tiny model's
+// largest half batch, 32x28→28). The slab grows by adding chunks, never by
+// replacing them, so growing makes no garbage: a cycle that outgrows it gets
+// fresh buffers for the rest (garbage once dropped) and the next Recycle
+// adds a chunk of what they took; Reserve adds one ahead of a cycle whose
+// draw is known (Builder.PoolNeed). Recycle returns every buffer handed out
+// since the last Recycle: call it only when no value of the previous cycle
+// is still needed (a trainer calls it before each run, after the previous
+// run's loss and gradients were consumed). A Pool is not safe for
+// concurrent use; give each worker its own.
 type Pool struct {
-	free32 map[int][][]float32
-	free64 map[int][][]float64
-	used32 [][]float32
-	used64 [][]float64
+	f32 arena[float32]
+	f64 arena[float64]
 }
 
 // NewPool returns an empty pool.
-func NewPool() *Pool {
-	return &Pool{free32: map[int][][]float32{}, free64: map[int][][]float64{}}
-}
+func NewPool() *Pool { return &Pool{} }
 
 // Recycle makes every buffer handed out since the last call available again.
 func (p *Pool) Recycle() {
-	for _, b := range p.used32 {
-		c := sizeClass(cap(b))
-		p.free32[c] = append(p.free32[c], b[:cap(b)])
-	}
-	for _, b := range p.used64 {
-		c := sizeClass(cap(b))
-		p.free64[c] = append(p.free64[c], b[:cap(b)])
-	}
-	p.used32, p.used64 = p.used32[:0], p.used64[:0]
+	p.f32.recycle()
+	p.f64.recycle()
 }
 
-// sizeClass is the exponent of the smallest power of two >= n.
-func sizeClass(n int) int { return bits.Len(uint(max(n, 1) - 1)) }
+// Bytes is the size of the pool's slabs, the memory it keeps between cycles.
+func (p *Pool) Bytes() int { return 4*p.f32.size + 8*p.f64.size }
 
-// take pops a buffer of n elements from free (or allocates one of n's size
-// class), records it in used and zeroes it when asked.
-func take[T float](free map[int][][]T, used *[][]T, n int, zero bool) []T {
-	c := sizeClass(n)
-	var b []T
-	if s := free[c]; len(s) > 0 {
-		b, free[c] = s[len(s)-1][:n], s[:len(s)-1]
+// Need is what one cycle draws from a pool: elements of each dtype, padding
+// included.
+type Need struct{ F32, F64 int }
+
+// Reserve grows the slabs to hold n if they are smaller. Called right after
+// Recycle with what the coming cycle will draw (Builder.PoolNeed), it spares
+// that cycle the fresh buffers a slab too small would hand out. (Pieces
+// that fit no chunk's rest, the slab being in several chunks, are handed out
+// fresh all the same, and the next Recycle adds a chunk for them.)
+func (p *Pool) Reserve(n Need) {
+	p.f32.reserve(n.F32)
+	p.f64.reserve(n.F64)
+}
+
+// PoolNeed is what one run of the builder's graph draws from its pool: the
+// output of each of the project's ops, one per node and run (scalars, such
+// as the loss, are not drawn from the pool).
+func (b *Builder) PoolNeed() Need {
+	var n Need
+	for _, nd := range b.G.AllNodes() {
+		if _, ok := nd.Op().(pooled); !ok || nd.IsScalar() {
+			continue
+		}
+		addNeed(&n, nd.Dtype(), nd.Shape().TotalSize())
+	}
+	return n
+}
+
+// addNeed adds a buffer of size elements of dtype dt to n.
+func addNeed(n *Need, dt tensor.Dtype, size int) {
+	switch dt {
+	case tensor.Float32:
+		n.F32 += padded[float32](size)
+	case tensor.Float64:
+		n.F64 += padded[float64](size)
+	}
+}
+
+// arena hands out pieces of its chunks, each from the first chunk with room
+// left (first fit) and starting on a 64-byte boundary of its chunk.
+type arena[T float] struct {
+	chunks [][]T
+	used   []int // elements of each chunk handed out this cycle, padding included
+	size   int   // elements of all chunks
+	short  int   // elements this cycle asked for that no chunk had room for
+}
+
+// padded rounds n elements of T up to a whole number of 64-byte cache
+// lines, the unit in which pieces of a slab are handed out.
+func padded[T float](n int) int {
+	var x T
+	al := 64 / int(unsafe.Sizeof(x))
+	return (n + al - 1) / al * al
+}
+
+// take returns a buffer of n elements, zeroed when asked (fresh ones always
+// are).
+func (a *arena[T]) take(n int, zero bool) []T {
+	p := padded[T](n)
+	for i, c := range a.chunks {
+		if a.used[i]+p > len(c) {
+			continue
+		}
+		b := c[a.used[i] : a.used[i]+n : a.used[i]+n]
+		a.used[i] += p
 		if zero {
 			clear(b)
 		}
-	} else {
-		b = make([]T, n, 1<<c)
+		return b
 	}
-	*used = append(*used, b)
-	return b
+	a.short += p
+	return make([]T, n)
+}
+
+// recycle starts a new cycle, first adding a chunk for what the last one
+// could not place.
+func (a *arena[T]) recycle() {
+	a.grow(a.short)
+	clear(a.used)
+	a.short = 0
+}
+
+// reserve adds a chunk if the arena holds fewer than n elements.
+func (a *arena[T]) reserve(n int) { a.grow(n - a.size) }
+
+// grow adds a chunk of n elements (none when n <= 0).
+func (a *arena[T]) grow(n int) {
+	if n > 0 {
+		a.chunks = append(a.chunks, make([]T, n))
+		a.used = append(a.used, 0)
+		a.size += n
+	}
 }
 
 // dense returns a tensor of dtype dt and the given shape backed by a pooled
@@ -69,9 +144,9 @@ func (p *Pool) dense(dt tensor.Dtype, shape tensor.Shape, zero bool) *tensor.Den
 	n := shape.TotalSize()
 	switch dt {
 	case tensor.Float32:
-		return tensor.New(tensor.WithShape(shape.Clone()...), tensor.WithBacking(take(p.free32, &p.used32, n, zero)))
+		return tensor.New(tensor.WithShape(shape.Clone()...), tensor.WithBacking(p.f32.take(n, zero)))
 	case tensor.Float64:
-		return tensor.New(tensor.WithShape(shape.Clone()...), tensor.WithBacking(take(p.free64, &p.used64, n, zero)))
+		return tensor.New(tensor.WithShape(shape.Clone()...), tensor.WithBacking(p.f64.take(n, zero)))
 	}
 	return tensor.New(tensor.Of(dt), tensor.WithShape(shape.Clone()...))
 }
@@ -89,6 +164,27 @@ func (b *Builder) UsePool(p *Pool) {
 			op.setPool(p)
 		}
 	}
+}
+
+// DrawMasks gives every dropout mask of the builder's graph a new buffer
+// from p in place of the one it had, and binds it to the mask's node.
+// FillDropout rewrites a mask whole every step, so a graph need not keep its
+// own between steps: the graphs of one worker can draw theirs from one pool,
+// recycled before each step's masks are drawn. Call it after p.Recycle and
+// before FillDropout; the masks are valid until p is recycled again.
+func (b *Builder) DrawMasks(p *Pool) error {
+	var n Need
+	for _, m := range b.dropouts {
+		addNeed(&n, m.buf.Dtype(), m.buf.Shape().TotalSize())
+	}
+	p.Reserve(n)
+	for _, m := range b.dropouts {
+		m.buf = p.dense(m.buf.Dtype(), m.buf.Shape(), false)
+		if err := G.Let(m.Node, m.buf); err != nil {
+			return fmt.Errorf("bind dropout mask %s: %w", m.Node.Name(), err)
+		}
+	}
+	return nil
 }
 
 // newOut returns an op's output tensor: from the op's pool when it has one,

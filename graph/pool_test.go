@@ -3,6 +3,7 @@ package graph
 import (
 	"math"
 	"testing"
+	"unsafe"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -77,14 +78,12 @@ func runProbe(t *testing.T, ps *Params, pool *Pool, runs int) (float64, [][]floa
 	return loss, grads
 }
 
-// poison fills every free buffer of p with NaN, so an op that reads its
-// output before writing all of it is caught.
+// poison fills p's slab, free after a Recycle, with NaN, so an op that
+// reads its output before writing all of it is caught.
 func poison(p *Pool) {
-	for _, bufs := range p.free64 {
-		for _, b := range bufs {
-			for i := range b {
-				b[i] = math.NaN()
-			}
+	for _, c := range p.f64.chunks {
+		for i := range c {
+			c[i] = math.NaN()
 		}
 	}
 }
@@ -107,15 +106,182 @@ func TestPoolReuseMatchesFreshBuffers(t *testing.T) {
 			}
 		}
 	}
-	if len(pool.used64) == 0 {
-		t.Fatal("the pool handed out no buffers: the ops did not use it")
+	if len(pool.f64.used) == 0 || pool.f64.used[0] == 0 || pool.f64.short != 0 {
+		t.Fatalf("the last run took %v elements from the slab's chunks and %d fresh: the ops did not use it", pool.f64.used, pool.f64.short)
 	}
 }
 
-func TestSizeClass(t *testing.T) {
-	for _, tc := range []struct{ n, want int }{{0, 0}, {1, 0}, {2, 1}, {3, 2}, {4, 2}, {5, 3}, {1024, 10}, {1025, 11}} {
-		if got := sizeClass(tc.n); got != tc.want {
-			t.Errorf("sizeClass(%d) = %d, want %d", tc.n, got, tc.want)
+// TestArenaCycles takes cycles of buffers of mixed sizes and checks that
+// the pieces are disjoint and start on 64-byte boundaries of their chunk,
+// that zero clears reused memory, that a cycle which did not fit fits once
+// recycled, and that then every cycle runs without allocating and the
+// slab is not much larger than the largest cycle.
+func TestArenaCycles(t *testing.T) {
+	var a arena[float32]
+	cycles := [][]int{{100, 3000, 17}, {5000, 1, 1, 64}, {100, 3000, 17}, {16, 16}, {700, 4000, 900}}
+	largest := 0
+	for _, sizes := range cycles {
+		n := 0
+		for _, s := range sizes {
+			n += padded[float32](s)
 		}
+		largest = max(largest, n)
+	}
+	for round := 0; round < 2; round++ {
+		for i, sizes := range cycles {
+			var bufs [][]float32
+			for _, n := range sizes {
+				b := a.take(n, true)
+				if len(b) != n || cap(b) != n {
+					t.Fatalf("cycle %d: take(%d) gave len %d cap %d", i, n, len(b), cap(b))
+				}
+				for j, x := range b {
+					if x != 0 {
+						t.Fatalf("cycle %d: take(%d, zero) element %d = %v", i, n, j, x)
+					}
+				}
+				for j := range b {
+					b[j] = float32(len(bufs) + 1)
+				}
+				bufs = append(bufs, b)
+			}
+			if round == 1 && a.short != 0 {
+				t.Errorf("round 2, cycle %d: %d elements found no room", i, a.short)
+			}
+			for k, b := range bufs {
+				for j, x := range b {
+					if x != float32(k+1) {
+						t.Fatalf("cycle %d: buffer %d element %d = %v: buffers overlap", i, k, j, x)
+					}
+				}
+				for _, c := range a.chunks {
+					start := uintptr(unsafe.Pointer(&c[0]))
+					if p := uintptr(unsafe.Pointer(&b[0])); p >= start && p < start+4*uintptr(len(c)) && (p-start)%64 != 0 {
+						t.Errorf("cycle %d: buffer %d does not start on a 64-byte boundary of its chunk", i, k)
+					}
+				}
+			}
+			a.recycle()
+		}
+	}
+	if a.size < largest || a.size > 2*largest {
+		t.Errorf("slab of %d elements for a largest cycle of %d", a.size, largest)
+	}
+	allocs := testing.AllocsPerRun(10, func() {
+		for _, sizes := range cycles {
+			for _, n := range sizes {
+				a.take(n, false)
+			}
+			a.recycle()
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("cycles within the slab allocated %v times, want 0", allocs)
+	}
+}
+
+// TestReleaseRebindsToSharedZeros runs the probe on two graphs, releases
+// both and checks that every op node of either now holds zeros over one
+// buffer shared by both graphs (so a released graph keeps no run's values),
+// and that a graph run again after Release gives the same loss.
+func TestReleaseRebindsToSharedZeros(t *testing.T) {
+	ps := randomParams(t, 31, 1, map[string][]int{"x": {6, 8}, "g": {8}, "beta": {8}, "w": {8, 8}, "bias": {8}, "emb": {5, 8}},
+		"x", "g", "beta", "w", "bias", "emb")
+	var backing *float64
+	for i := 0; i < 2; i++ {
+		b := NewBuilder(ps, true)
+		var cost *G.Node
+		if err := b.Build(func(b *Builder) { cost = poolProbe(b) }); err != nil {
+			t.Fatal(err)
+		}
+		_, nodes := b.ParamNodes()
+		if _, err := G.Grad(cost, nodes...); err != nil {
+			t.Fatal(err)
+		}
+		b.UsePool(NewPool())
+		m := G.NewTapeMachine(b.G, G.BindDualValues(nodes...))
+		var losses []float64
+		for run := 0; run < 2; run++ {
+			if err := b.FillDropout(NewRNG(4)); err != nil {
+				t.Fatal(err)
+			}
+			m.Reset()
+			if err := m.RunAll(); err != nil {
+				t.Fatal(err)
+			}
+			loss, err := scalarOf(cost.Value())
+			if err != nil {
+				t.Fatal(err)
+			}
+			losses = append(losses, loss)
+			m.Reset()
+			if err := b.Release(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		m.Close()
+		if losses[0] != losses[1] {
+			t.Errorf("graph %d: loss %v after Release, %v before", i, losses[1], losses[0])
+		}
+		released := 0
+		for _, n := range b.G.AllNodes() {
+			if n.Op() == nil || n.IsScalar() {
+				continue
+			}
+			d := n.Value().Data().([]float64)
+			if backing == nil {
+				backing = &d[0]
+			}
+			if &d[0] != backing {
+				t.Fatalf("graph %d: node %v holds its own buffer after Release, not the shared zeros", i, n)
+			}
+			for _, x := range d {
+				if x != 0 {
+					t.Fatalf("graph %d: node %v holds %v after Release", i, n, x)
+				}
+			}
+			released++
+		}
+		if released == 0 {
+			t.Fatalf("graph %d: no op node checked", i)
+		}
+	}
+}
+
+// TestPoolNeedIsWhatARunDraws checks that PoolNeed counts exactly what a
+// run of the probe draws, so that a pool reserved with it serves the run
+// from its slab alone.
+func TestPoolNeedIsWhatARunDraws(t *testing.T) {
+	ps := randomParams(t, 31, 1, map[string][]int{"x": {6, 8}, "g": {8}, "beta": {8}, "w": {8, 8}, "bias": {8}, "emb": {5, 8}},
+		"x", "g", "beta", "w", "bias", "emb")
+	b := NewBuilder(ps, true)
+	var cost *G.Node
+	if err := b.Build(func(b *Builder) { cost = poolProbe(b) }); err != nil {
+		t.Fatal(err)
+	}
+	_, nodes := b.ParamNodes()
+	if _, err := G.Grad(cost, nodes...); err != nil {
+		t.Fatal(err)
+	}
+	pool := NewPool()
+	b.UsePool(pool)
+	need := b.PoolNeed()
+	if need.F64 == 0 || need.F32 != 0 {
+		t.Fatalf("PoolNeed of a float64 graph = %+v", need)
+	}
+	pool.Reserve(need)
+	if pool.Bytes() != 8*need.F64 {
+		t.Fatalf("reserved %d bytes for %+v", pool.Bytes(), need)
+	}
+	m := G.NewTapeMachine(b.G, G.BindDualValues(nodes...))
+	defer m.Close()
+	if err := b.FillDropout(NewRNG(4)); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.RunAll(); err != nil {
+		t.Fatal(err)
+	}
+	if len(pool.f64.used) != 1 || pool.f64.used[0] != need.F64 || pool.f64.short != 0 {
+		t.Errorf("the run drew %v elements from the slab and %d fresh; PoolNeed said %d", pool.f64.used, pool.f64.short, need.F64)
 	}
 }
