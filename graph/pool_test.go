@@ -25,11 +25,16 @@ func poolProbe(b *Builder) *G.Node {
 	return b.CrossEntropy(logits, targets, 0.1, 0)
 }
 
-// runProbe builds the probe over ps (with pool when given), runs it runs
-// times with the same dropout masks, recycling the pool and filling its free
-// buffers with NaN between runs, and returns the last loss and gradients
-// (zeroed after each run, as the optimizer does).
-func runProbe(t *testing.T, ps *Params, pool *Pool, runs int) (float64, [][]float64) {
+// probeParams returns the float64 parameters poolProbe reads.
+func probeParams(t *testing.T) *Params {
+	t.Helper()
+	return randomParams(t, 31, 1, map[string][]int{"x": {6, 8}, "g": {8}, "beta": {8}, "w": {8, 8}, "bias": {8}, "emb": {5, 8}},
+		"x", "g", "beta", "w", "bias", "emb")
+}
+
+// buildProbe builds poolProbe over ps on a training builder and
+// differentiates it with respect to every parameter.
+func buildProbe(t *testing.T, ps *Params) (*Builder, *G.Node, G.Nodes) {
 	t.Helper()
 	b := NewBuilder(ps, true)
 	var cost *G.Node
@@ -40,6 +45,16 @@ func runProbe(t *testing.T, ps *Params, pool *Pool, runs int) (float64, [][]floa
 	if _, err := G.Grad(cost, nodes...); err != nil {
 		t.Fatal(err)
 	}
+	return b, cost, nodes
+}
+
+// runProbe builds the probe over ps (with pool when given), runs it runs
+// times with the same dropout masks, recycling the pool and filling its free
+// buffers with NaN between runs, and returns the last loss and gradients
+// (zeroed after each run, as the optimizer does).
+func runProbe(t *testing.T, ps *Params, pool *Pool, runs int) (float64, [][]float64) {
+	t.Helper()
+	b, cost, nodes := buildProbe(t, ps)
 	if pool != nil {
 		b.UsePool(pool)
 	}
@@ -91,8 +106,7 @@ func poison(p *Pool) {
 // TestPoolReuseMatchesFreshBuffers runs the probe on recycled, NaN-filled
 // buffers and requires bitwise the loss and gradients of fresh buffers.
 func TestPoolReuseMatchesFreshBuffers(t *testing.T) {
-	ps := randomParams(t, 31, 1, map[string][]int{"x": {6, 8}, "g": {8}, "beta": {8}, "w": {8, 8}, "bias": {8}, "emb": {5, 8}},
-		"x", "g", "beta", "w", "bias", "emb")
+	ps := probeParams(t)
 	wantLoss, wantGrads := runProbe(t, ps, nil, 1)
 	pool := NewPool()
 	loss, grads := runProbe(t, ps, pool, 3)
@@ -185,19 +199,10 @@ func TestArenaCycles(t *testing.T) {
 // buffer shared by both graphs (so a released graph keeps no run's values),
 // and that a graph run again after Release gives the same loss.
 func TestReleaseRebindsToSharedZeros(t *testing.T) {
-	ps := randomParams(t, 31, 1, map[string][]int{"x": {6, 8}, "g": {8}, "beta": {8}, "w": {8, 8}, "bias": {8}, "emb": {5, 8}},
-		"x", "g", "beta", "w", "bias", "emb")
+	ps := probeParams(t)
 	var backing *float64
 	for i := 0; i < 2; i++ {
-		b := NewBuilder(ps, true)
-		var cost *G.Node
-		if err := b.Build(func(b *Builder) { cost = poolProbe(b) }); err != nil {
-			t.Fatal(err)
-		}
-		_, nodes := b.ParamNodes()
-		if _, err := G.Grad(cost, nodes...); err != nil {
-			t.Fatal(err)
-		}
+		b, cost, nodes := buildProbe(t, ps)
 		b.UsePool(NewPool())
 		m := G.NewTapeMachine(b.G, G.BindDualValues(nodes...))
 		var losses []float64
@@ -252,17 +257,8 @@ func TestReleaseRebindsToSharedZeros(t *testing.T) {
 // run of the probe draws, so that a pool reserved with it serves the run
 // from its slab alone.
 func TestPoolNeedIsWhatARunDraws(t *testing.T) {
-	ps := randomParams(t, 31, 1, map[string][]int{"x": {6, 8}, "g": {8}, "beta": {8}, "w": {8, 8}, "bias": {8}, "emb": {5, 8}},
-		"x", "g", "beta", "w", "bias", "emb")
-	b := NewBuilder(ps, true)
-	var cost *G.Node
-	if err := b.Build(func(b *Builder) { cost = poolProbe(b) }); err != nil {
-		t.Fatal(err)
-	}
-	_, nodes := b.ParamNodes()
-	if _, err := G.Grad(cost, nodes...); err != nil {
-		t.Fatal(err)
-	}
+	ps := probeParams(t)
+	b, _, nodes := buildProbe(t, ps)
 	pool := NewPool()
 	b.UsePool(pool)
 	need := b.PoolNeed()
