@@ -10,6 +10,7 @@ import (
 
 	"github.com/seq2seq/transformer/graph"
 	"github.com/seq2seq/transformer/layers"
+	"github.com/seq2seq/transformer/train/infer"
 )
 
 // graphTranslator is the previous Gorgonia-graph decoder, kept as the
@@ -140,26 +141,11 @@ func (tr *graphTranslator) stepLogProbs(src []int, memory []float32, s int, pref
 	for i := 0; i < r; i++ {
 		row := logits[(i*T+t-1)*v : (i*T+t)*v]
 		lp := out[i*v : (i+1)*v]
-		graphLogSoftmax(lp, row)
+		infer.LogSoftmax(lp, row)
 		lp[padID], lp[bosID] = math.Inf(-1), math.Inf(-1)
 	}
 	g.vm.Reset()
 	return out, nil
-}
-
-func graphLogSoftmax(dst []float64, row []float32) {
-	mx := math.Inf(-1)
-	for _, x := range row {
-		mx = math.Max(mx, float64(x))
-	}
-	var z float64
-	for _, x := range row {
-		z += math.Exp(float64(x) - mx)
-	}
-	lse := mx + math.Log(z)
-	for j, x := range row {
-		dst[j] = float64(x) - lse
-	}
 }
 
 // Greedy is the previous Translator.Greedy.
