@@ -112,12 +112,16 @@ func softmaxRows[T float](out, x, mask []T, g softmaxGeometry, scale T) {
 				mrow := (grp/g.perMask)*g.mq + min(q, g.mq-1)
 				m = mask[mrow*g.tk : (mrow+1)*g.tk]
 			}
-			softmaxRow(out[off:off+g.tk], x[off:off+g.tk], m, scale)
+			SoftmaxRow(out[off:off+g.tk], x[off:off+g.tk], m, scale)
 		}
 	}
 }
 
-func softmaxRow[T float](out, x, m []T, scale T) {
+// SoftmaxRow writes softmax(scale*x + m) of one row into out (m may be nil;
+// out may be x): NaN anywhere gives a NaN row, a row masked everywhere
+// zeros. Exported so that plain-Go inference (train/infer) computes the
+// same values as the graph.
+func SoftmaxRow[T float](out, x, m []T, scale T) {
 	mx := T(math.Inf(-1))
 	for k, v := range x {
 		z := scale * v
@@ -139,17 +143,16 @@ func softmaxRow[T float](out, x, m []T, scale T) {
 		clear(out)
 		return
 	}
-	inv := 1 / ExpShift(out, out, mx)
+	inv := 1 / expShift(out, out, mx)
 	for k := range out {
 		out[k] *= inv
 	}
 }
 
-// ExpShift writes exp(x[k] - shift) into out and returns their sum: float32
+// expShift writes exp(x[k] - shift) into out and returns their sum: float32
 // through vec.ExpSum (its polynomial and eight-lane sum), float64 with
-// math.Exp summed in order. out may be x. Exported so that plain-Go
-// inference (train/infer) computes the same values as the graph.
-func ExpShift[T float](out, x []T, shift T) T {
+// math.Exp summed in order. out may be x.
+func expShift[T float](out, x []T, shift T) T {
 	if o, ok := any(out).([]float32); ok {
 		return T(vec.ExpSum(o, any(x).([]float32), float32(shift)))
 	}

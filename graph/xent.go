@@ -67,7 +67,7 @@ func (op *xentOp) Do(vals ...G.Value) (G.Value, error) {
 // scratch (len(row)) for the exponentials.
 func logSumExp[T float](row, scratch []T) float64 {
 	mx := rowMax(row)
-	return mx + math.Log(float64(ExpShift(scratch, row, T(mx))))
+	return mx + math.Log(float64(expShift(scratch, row, T(mx))))
 }
 
 // rowMax returns the largest element of row (-Inf for none); NaNs are
@@ -203,7 +203,7 @@ func xentBackward[T float](dx, logits, targets []T, v int, eps float64, pad int,
 		row, out := logits[i*v:(i+1)*v], dx[i*v:(i+1)*v]
 		// One pass of exponentials: out holds exp(x - max), then the
 		// gradient scale*(softmax - smoothed target).
-		inv := 1 / float64(ExpShift(out, row, T(rowMax(row))))
+		inv := 1 / float64(expShift(out, row, T(rowMax(row))))
 		for j, e := range out {
 			out[j] = T(scale * (float64(e)*inv - uniform))
 		}

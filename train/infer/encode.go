@@ -12,9 +12,9 @@ import (
 // positions are padding.
 type Memory[T Float] struct {
 	model *Model[T]
-	start []int    // sentence i's positions are rows start[i]:start[i+1]
-	pad   [][]bool // pad[i][j]: position j of sentence i is PAD (nil: none is)
-	kv    [][]T    // per decoder layer (N, 2D): keys | values
+	start []int // sentence i's positions are rows start[i]:start[i+1]
+	pad   [][]T // pad[i][j]: -Inf where position j of sentence i is PAD, else 0 (nil: none is)
+	kv    [][]T // per decoder layer (N, 2D): keys | values
 }
 
 // Sentences returns the number of source sentences.
@@ -27,7 +27,7 @@ func (mem *Memory[T]) Sentences() int { return len(mem.start) - 1 }
 // empty source gives a memory nothing can attend to.
 func (m *Model[T]) Encode(srcs [][]int) (*Memory[T], error) {
 	d := m.cfg.DModel
-	mem := &Memory[T]{model: m, start: make([]int, len(srcs)+1), pad: make([][]bool, len(srcs))}
+	mem := &Memory[T]{model: m, start: make([]int, len(srcs)+1), pad: make([][]T, len(srcs))}
 	longest := 0
 	for i, src := range srcs {
 		src = src[:min(len(src), m.cfg.MaxPositions)]
@@ -39,9 +39,9 @@ func (m *Model[T]) Encode(srcs [][]int) (*Memory[T], error) {
 			}
 			if id == layers.PadID {
 				if mem.pad[i] == nil {
-					mem.pad[i] = make([]bool, len(src))
+					mem.pad[i] = make([]T, len(src))
 				}
-				mem.pad[i][j] = true
+				mem.pad[i][j] = T(math.Inf(-1))
 			}
 		}
 	}

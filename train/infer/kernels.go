@@ -14,9 +14,8 @@ import (
 
 // The kernels below repeat graph's arithmetic operation for operation: the
 // same GEMM calls (graph.Affine and graph.MatMul use the installed
-// blas32/blas64 implementation), the same layer norm kernel (vec), and the
-// loops of its masked softmax in the same order and form, so a compiler that
-// fuses multiply-adds fuses both alike.
+// blas32/blas64 implementation), the same layer norm kernel (vec) and the
+// same masked softmax row (graph.SoftmaxRow).
 
 // gemm computes c = a·op(b) + beta·c for row-major a (m, k) and b stored
 // (k, n), or (n, k) when transB.
@@ -67,10 +66,10 @@ func relu[T Float](x []T) {
 }
 
 // attend writes into ctx (dh) one head's attention from query q (dh) to n
-// keys and values: key j at keys[j*ld:], value j at vals[j*ld:]. Keys with
-// masked[j] set are hidden (masked may be nil). scores (at least n) is
-// scratch. A query with every key hidden gets a zero context.
-func attend[T Float](ctx, q, keys, vals []T, ld, n int, masked []bool, scale T, scores []T) {
+// keys and values: key j at keys[j*ld:], value j at vals[j*ld:], under the
+// additive mask (0 or -Inf per key; nil: none), through graph.SoftmaxRow.
+// scores (at least n) is scratch. A query with every key hidden gets a zero context.
+func attend[T Float](ctx, q, keys, vals []T, ld, n int, mask []T, scale T, scores []T) {
 	dh := len(q)
 	s := scores[:n]
 	// q·kᵀ, each dot product summed in order; four keys at a time to overlap
@@ -100,7 +99,7 @@ func attend[T Float](ctx, q, keys, vals []T, ld, n int, masked []bool, scale T, 
 		}
 		s[j] = dot
 	}
-	softmax(s, masked, scale)
+	graph.SoftmaxRow(s, s, mask, scale)
 	clear(ctx)
 	ctx = ctx[:dh]
 	for j, p := range s { // probs·v
@@ -111,36 +110,6 @@ func attend[T Float](ctx, q, keys, vals []T, ld, n int, masked []bool, scale T, 
 		for i, v := range vrow {
 			ctx[i] += p * v
 		}
-	}
-}
-
-// softmax replaces x by softmax(scale*x + mask) as graph's masked softmax,
-// the mask -Inf where masked[k] is set.
-func softmax[T Float](x []T, masked []bool, scale T) {
-	mx := T(math.Inf(-1))
-	for k, v := range x {
-		z := scale * v
-		if masked != nil && masked[k] {
-			z += T(math.Inf(-1))
-		}
-		if z != z { // NaN propagates to the whole row
-			for i := range x {
-				x[i] = z
-			}
-			return
-		}
-		x[k] = z
-		if z > mx {
-			mx = z
-		}
-	}
-	if math.IsInf(float64(mx), -1) {
-		clear(x)
-		return
-	}
-	inv := 1 / graph.ExpShift(x, x, mx)
-	for k := range x {
-		x[k] *= inv
 	}
 }
 
