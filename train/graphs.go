@@ -112,17 +112,16 @@ func (gs *lossGraphs) build(k shapeKey) (*lossGraph, error) {
 	}); err != nil {
 		return nil, fmt.Errorf("build graph for batch %dx%d→%d: %w", k.B, k.S, k.T, err)
 	}
+	var opts []G.VMOpt
 	if gs.train {
 		g.params, g.nodes = g.b.ParamNodes()
 		if _, err := G.Grad(g.loss, g.nodes...); err != nil {
 			return nil, fmt.Errorf("differentiate graph for batch %dx%d→%d: %w", k.B, k.S, k.T, err)
 		}
-		g.b.UsePool(gs.pool)
-		g.vm = G.NewTapeMachine(g.b.G, G.BindDualValues(g.nodes...))
-	} else {
-		g.b.UsePool(gs.pool)
-		g.vm = G.NewTapeMachine(g.b.G)
+		opts = append(opts, G.BindDualValues(g.nodes...))
 	}
+	g.b.UsePool(gs.pool) // after Grad: the gradient ops draw from it too
+	g.vm = G.NewTapeMachine(g.b.G, opts...)
 	g.need = g.b.PoolNeed()
 	return g, nil
 }
