@@ -1,0 +1,89 @@
+package align
+
+import (
+	"fmt"
+	"strings"
+)
+
+// WordMark is the SentencePiece mark at the start of a piece that begins a
+// word.
+const WordMark = "▁"
+
+// WordStarts returns, for each piece, whether it begins a word: the first
+// piece always does, and every later piece that starts with WordMark.
+func WordStarts(pieces []string) []bool {
+	starts := make([]bool, len(pieces))
+	for i, p := range pieces {
+		starts[i] = i == 0 || strings.HasPrefix(p, WordMark)
+	}
+	return starts
+}
+
+// wordOf maps each piece to its word index given the word-start flags.
+func wordOf(starts []bool) (idx []int, words int) {
+	idx = make([]int, len(starts))
+	for i, s := range starts {
+		if s && i > 0 {
+			words++
+		}
+		idx[i] = words
+	}
+	if len(starts) == 0 {
+		return idx, 0
+	}
+	return idx, words + 1
+}
+
+// MergePieces turns a piece-level attention matrix ([target piece][source
+// piece]) into a word-level one: a source word's weight is the sum over its
+// pieces (the attention mass it receives), a target word's row the mean of
+// its pieces' rows.
+func MergePieces(m [][]float64, srcStarts, tgtStarts []bool) ([][]float64, error) {
+	if len(m) != len(tgtStarts) {
+		return nil, fmt.Errorf("merge pieces: %d rows, %d target pieces", len(m), len(tgtStarts))
+	}
+	si, sw := wordOf(srcStarts)
+	ti, tw := wordOf(tgtStarts)
+	out := make([][]float64, tw)
+	for r := range out {
+		out[r] = make([]float64, sw)
+	}
+	count := make([]int, tw)
+	for r, row := range m {
+		if len(row) != len(srcStarts) {
+			return nil, fmt.Errorf("merge pieces: row %d has %d columns, %d source pieces", r, len(row), len(srcStarts))
+		}
+		count[ti[r]]++
+		for c, v := range row {
+			out[ti[r]][si[c]] += v
+		}
+	}
+	for r, row := range out {
+		for c := range row {
+			row[c] /= float64(count[r])
+		}
+	}
+	return out, nil
+}
+
+// MergeLinks maps piece-level links to word-level links (the union: a word
+// pair is linked when any of their pieces are), sorted; a pair linked both
+// sure and possible stays sure.
+func MergeLinks(links []Link, srcStarts, tgtStarts []bool) ([]Link, error) {
+	si, _ := wordOf(srcStarts)
+	ti, _ := wordOf(tgtStarts)
+	kind := map[pos]bool{}
+	for _, l := range links {
+		if l.Src >= len(si) || l.Tgt >= len(ti) {
+			return nil, fmt.Errorf("merge links: link %s outside %d source and %d target pieces", l, len(si), len(ti))
+		}
+		p := pos{si[l.Src], ti[l.Tgt]}
+		kind[p] = kind[p] || !l.Possible
+	}
+	out := make([]Link, 0, len(kind))
+	for p, sure := range kind {
+		out = append(out, Link{Src: p.s, Tgt: p.t, Possible: !sure})
+	}
+	Sort(out)
+	return out, nil
+}
