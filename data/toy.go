@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/seq2seq/transformer/align"
 )
 
 // Pair is one sentence pair, each side a list of tokens.
@@ -36,9 +38,9 @@ type toyGen struct{ r *rand.Rand }
 
 func (g *toyGen) n(k int) int { return int(g.r.Uint64() % uint64(k)) }
 
-// nounPhrase returns source and target tokens of a noun phrase in the given
-// target case, and whether it is plural.
-func (g *toyGen) nounPhrase(cas int) (src, tgt []string, plural bool) {
+// nounPhrase returns a noun phrase in the given target case, with its
+// word links, and whether it is plural.
+func (g *toyGen) nounPhrase(cas int) (np phrase, plural bool) {
 	n := nouns[g.n(len(nouns))]
 	det := g.n(3) // 0 definite, 1 indefinite singular, 2 bare plural
 	plural = det == 2 || (det == 0 && g.n(3) == 0)
@@ -50,30 +52,26 @@ func (g *toyGen) nounPhrase(cas int) (src, tgt []string, plural bool) {
 	if g.n(2) == 0 {
 		adj = &adjectives[g.n(len(adjectives))]
 	}
+	var parts []phrase
 	switch det {
 	case 0:
-		src = append(src, "the")
-		tgt = append(tgt, definite[cas][num][n.gender])
+		parts = append(parts, word("the", definite[cas][num][n.gender]))
 	case 1:
-		src = append(src, "a")
-		tgt = append(tgt, indefinite[cas][n.gender])
+		parts = append(parts, word("a", indefinite[cas][n.gender]))
 	}
 	if adj != nil {
-		src = append(src, adj.en)
 		ending := mixedEnding[cas][num][n.gender]
 		if det == 0 {
 			ending = weakEnding[cas][num][n.gender]
 		}
-		tgt = append(tgt, inflect(adj.de, ending))
+		parts = append(parts, word(adj.en, inflect(adj.de, ending)))
 	}
 	if plural {
-		src = append(src, n.enPl)
-		tgt = append(tgt, dativePlural(n.dePl, cas))
+		parts = append(parts, word(n.enPl, dativePlural(n.dePl, cas)))
 	} else {
-		src = append(src, n.en)
-		tgt = append(tgt, n.de)
+		parts = append(parts, word(n.en, n.de))
 	}
-	return src, tgt, plural
+	return concat(parts...), plural
 }
 
 // inflect adds an adjective ending, merging a stem-final e ("müde"+"en" =
@@ -95,55 +93,45 @@ func dativePlural(pl string, cas int) string {
 }
 
 // clause returns a clause; sub puts the target verb last.
-func (g *toyGen) clause(sub bool) (src, tgt []string) {
-	subjS, subjT, plural := g.nounPhrase(0)
+func (g *toyGen) clause(sub bool) phrase {
+	subj, plural := g.nounPhrase(0)
 	v := verbs[g.n(len(verbs))]
-	vs, vt := v.en3, v.de3
+	verb := word(v.en3, v.de3)
 	if plural {
-		vs, vt = v.en, v.dePl
+		verb = word(v.en, v.dePl)
 	}
-	var adv []string
+	var adv phrase
 	if g.n(3) == 0 {
 		a := adverbs[g.n(len(adverbs))]
-		adv = []string{a[0], a[1]}
+		adv = word(a[0], a[1])
 	}
-	objS, objT, _ := g.nounPhrase(1)
-	var ppS, ppT []string
+	obj, _ := g.nounPhrase(1)
+	var pp phrase
 	if g.n(3) == 0 {
 		p := prepositions[g.n(len(prepositions))]
-		s, t, _ := g.nounPhrase(2)
-		ppS, ppT = append([]string{p[0]}, s...), append([]string{p[1]}, t...)
+		np, _ := g.nounPhrase(2)
+		pp = concat(word(p[0], p[1]), np)
 	}
-	src = append(src, subjS...)
-	if adv != nil {
-		src = append(src, adv[0])
-	}
-	src = append(append(append(src, vs), objS...), ppS...)
-	tgt = append(tgt, subjT...)
-	if !sub {
-		tgt = append(tgt, vt)
-	}
-	if adv != nil {
-		tgt = append(tgt, adv[1])
-	}
-	tgt = append(append(tgt, objT...), ppT...)
+	// The source puts the adverb before the verb; the target puts it after
+	// the finite verb, which comes second in a main clause and last in a
+	// subordinate one.
+	parts := []phrase{subj, verb, adv, obj, pp}
 	if sub {
-		tgt = append(tgt, vt)
+		return reorder(parts, []int{0, 2, 1, 3, 4}, []int{0, 2, 3, 4, 1})
 	}
-	return src, tgt
+	return reorder(parts, []int{0, 2, 1, 3, 4}, []int{0, 1, 2, 3, 4})
 }
 
-// sentence returns one sentence pair: a main clause, optionally a
-// subordinate clause, and a full stop.
-func (g *toyGen) sentence() Pair {
-	src, tgt := g.clause(false)
+// sentence returns one sentence pair with its gold word alignment: a main
+// clause, optionally a subordinate clause, and a full stop.
+func (g *toyGen) sentence() ToyPair {
+	p := g.clause(false)
 	if g.n(2) == 0 {
 		c := conjunctions[g.n(len(conjunctions))]
-		s, t := g.clause(true)
-		src = append(append(src, ",", c[0]), s...)
-		tgt = append(append(tgt, ",", c[1]), t...)
+		p = concat(p, word(",", ","), word(c[0], c[1]), g.clause(true))
 	}
-	return Pair{Src: append(src, "."), Tgt: append(tgt, ".")}
+	p = concat(p, word(".", "."))
+	return ToyPair{Pair: Pair{Src: p.src, Tgt: p.tgt}, Links: p.links}
 }
 
 // GenerateToy draws cfg.Valid + cfg.Test + cfg.Train distinct sentence
@@ -151,13 +139,33 @@ func (g *toyGen) sentence() Pair {
 // first go to validation, the next to test, the rest to training, so no
 // validation or test source appears in training.
 func GenerateToy(cfg ToyConfig) (train, valid, test []Pair, err error) {
+	at, av, as, err := GenerateToyAligned(cfg)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return pairsOf(at), pairsOf(av), pairsOf(as), nil
+}
+
+// pairsOf drops the alignments of toy pairs.
+func pairsOf(tps []ToyPair) []Pair {
+	out := make([]Pair, len(tps))
+	for i, tp := range tps {
+		out[i] = tp.Pair
+	}
+	return out
+}
+
+// GenerateToyAligned is GenerateToy with the gold word alignment of every
+// pair: the same pairs in the same order (the alignment costs no random
+// draws).
+func GenerateToyAligned(cfg ToyConfig) (train, valid, test []ToyPair, err error) {
 	if cfg.Train <= 0 || cfg.Valid < 0 || cfg.Test < 0 || cfg.MinLen < 1 || cfg.MaxLen < cfg.MinLen {
 		return nil, nil, nil, fmt.Errorf("toy corpus: bad sizes %+v", cfg)
 	}
 	g := &toyGen{r: rand.New(rand.NewPCG(cfg.Seed, 0x70790c0a))}
 	want := cfg.Train + cfg.Valid + cfg.Test
 	seen := make(map[string]bool, want)
-	var all []Pair
+	var all []ToyPair
 	for tries := 0; len(all) < want; tries++ {
 		if tries > 50*want+1000 {
 			return nil, nil, nil, fmt.Errorf("toy corpus: only %d distinct sentences of %d-%d tokens after %d draws", len(all), cfg.MinLen, cfg.MaxLen, tries)
@@ -174,37 +182,48 @@ func GenerateToy(cfg ToyConfig) (train, valid, test []Pair, err error) {
 	return train, valid, test, nil
 }
 
-// WriteToy generates the toy corpus and writes {dir}/{train,valid,test}.{srcExt,tgtExt},
-// each file atomically.
+// toySplits names the toy corpus's splits in the order WriteToy writes them.
+var toySplits = []string{"train", "valid", "test"}
+
+// WriteToy generates the toy corpus and writes {dir}/{train,valid,test}.{srcExt,tgtExt}
+// and the gold word alignments {dir}/{train,valid,test}.align (Pharaoh
+// format, see package align), each file atomically.
 func WriteToy(dir, srcExt, tgtExt string, cfg ToyConfig) error {
-	train, valid, test, err := GenerateToy(cfg)
+	splits, err := toySplitPairs(cfg)
 	if err != nil {
 		return err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("toy corpus: %w", err)
 	}
-	for _, s := range []struct {
-		name  string
-		pairs []Pair
-	}{{"train", train}, {"valid", valid}, {"test", test}} {
-		if err := writeSide(filepath.Join(dir, s.name+"."+srcExt), s.pairs, func(p Pair) []string { return p.Src }); err != nil {
-			return err
-		}
-		if err := writeSide(filepath.Join(dir, s.name+"."+tgtExt), s.pairs, func(p Pair) []string { return p.Tgt }); err != nil {
-			return err
+	for i, name := range toySplits {
+		base := filepath.Join(dir, name+".")
+		for _, f := range []struct {
+			ext  string
+			text string
+		}{{srcExt, sideText(splits[i], srcSide)}, {tgtExt, sideText(splits[i], tgtSide)}, {"align", alignText(splits[i])}} {
+			if err := WriteFileAtomic(base+f.ext, []byte(f.text)); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
 }
 
+// toySplitPairs generates the toy corpus as its splits in toySplits order.
+func toySplitPairs(cfg ToyConfig) ([3][]ToyPair, error) {
+	train, valid, test, err := GenerateToyAligned(cfg)
+	return [3][]ToyPair{train, valid, test}, err
+}
+
 // EnsureToy writes the toy corpus into dir when none of its six files
-// exists. When all exist it does nothing; when only some exist it writes
-// nothing and returns an error naming the missing ones, so a corpus of the
-// user's is never overwritten.
+// exists. When all exist it writes only the missing alignment files (see
+// ensureToyAlign); when only some exist it writes nothing and returns an
+// error naming the missing ones, so a corpus of the user's is never
+// overwritten.
 func EnsureToy(dir, srcExt, tgtExt string, cfg ToyConfig) (generated bool, err error) {
 	var missing []string
-	for _, split := range []string{"train", "valid", "test"} {
+	for _, split := range toySplits {
 		for _, ext := range []string{srcExt, tgtExt} {
 			p := filepath.Join(dir, split+"."+ext)
 			if _, err := os.Stat(p); err != nil {
@@ -214,22 +233,82 @@ func EnsureToy(dir, srcExt, tgtExt string, cfg ToyConfig) (generated bool, err e
 	}
 	switch len(missing) {
 	case 0:
-		return false, nil
+		return false, ensureToyAlign(dir, srcExt, tgtExt, cfg)
 	case 6:
 		return true, WriteToy(dir, srcExt, tgtExt, cfg)
 	}
 	return false, fmt.Errorf("toy corpus: %s missing while other corpus files exist in %s; an existing corpus is never overwritten (remove it to regenerate, or set data.toy: false)", strings.Join(missing, ", "), dir)
 }
 
-// writeSide writes one side of pairs, one sentence a line, through a
-// temporary file that is synced and renamed into place.
-func writeSide(path string, pairs []Pair, side func(Pair) []string) error {
+// ensureToyAlign writes the {split}.align files missing beside an existing
+// corpus (one generated before alignments were written) when that corpus
+// is byte for byte the toy corpus of cfg; a corpus that differs gets none,
+// since its gold alignments are unknown. It never writes the corpus files.
+func ensureToyAlign(dir, srcExt, tgtExt string, cfg ToyConfig) error {
+	var todo []int
+	for i, split := range toySplits {
+		if _, err := os.Stat(filepath.Join(dir, split+".align")); err != nil {
+			todo = append(todo, i)
+		}
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	splits, err := toySplitPairs(cfg)
+	if err != nil {
+		return err
+	}
+	for _, i := range todo {
+		base := filepath.Join(dir, toySplits[i]+".")
+		same, err := sameText(base+srcExt, sideText(splits[i], srcSide))
+		if err == nil && same {
+			same, err = sameText(base+tgtExt, sideText(splits[i], tgtSide))
+		}
+		if err != nil {
+			return fmt.Errorf("toy corpus: %w", err)
+		}
+		if !same {
+			return nil
+		}
+	}
+	for _, i := range todo {
+		if err := WriteFileAtomic(filepath.Join(dir, toySplits[i]+".align"), []byte(alignText(splits[i]))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sameText reports whether the file at path holds exactly text.
+func sameText(path, text string) (bool, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return false, err
+	}
+	return string(b) == text, nil
+}
+
+func srcSide(p Pair) []string { return p.Src }
+func tgtSide(p Pair) []string { return p.Tgt }
+
+// sideText is one side of pairs, one sentence a line.
+func sideText(pairs []ToyPair, side func(Pair) []string) string {
 	var b strings.Builder
 	for _, p := range pairs {
-		b.WriteString(strings.Join(side(p), " "))
+		b.WriteString(strings.Join(side(p.Pair), " "))
 		b.WriteByte('\n')
 	}
-	return WriteFileAtomic(path, []byte(b.String()))
+	return b.String()
+}
+
+// alignText is the pairs' alignments in Pharaoh format, one line a pair.
+func alignText(pairs []ToyPair) string {
+	var b strings.Builder
+	for _, p := range pairs {
+		b.WriteString(align.FormatLine(p.Links))
+		b.WriteByte('\n')
+	}
+	return b.String()
 }
 
 // WriteFileAtomic writes data to path via a synced temporary file in the

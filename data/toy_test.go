@@ -145,7 +145,7 @@ func TestEnsureToyWritesOnceAtomically(t *testing.T) {
 		t.Fatalf("read back %d pairs, %v; want 50", len(pairs), err)
 	}
 	entries, _ := os.ReadDir(dir)
-	if len(entries) != 6 {
-		t.Errorf("%d files in the corpus dir, want 6 (no temporaries left)", len(entries))
+	if len(entries) != 9 {
+		t.Errorf("%d files in the corpus dir, want 9: .src, .tgt, .align of 3 splits (no temporaries left)", len(entries))
 	}
 }
