@@ -110,8 +110,11 @@ func TestReport(t *testing.T) {
 	if err := r.Add([][][][]float64{{good, bad}, {bad, bad}}, gold); err != nil {
 		t.Fatal(err)
 	}
-	if l, h, c := r.Best(); l != 0 || h != 0 || c.AER() != 0 {
-		t.Errorf("Best = layer %d head %d AER %v, want layer 0 head 0 AER 0", l, h, c.AER())
+	if l, h, c := r.BestHead(); l != 0 || h != 0 || c.AER() != 0 {
+		t.Errorf("BestHead = layer %d head %d AER %v, want layer 0 head 0 AER 0", l, h, c.AER())
+	}
+	if l, c := r.BestAverage(); l != 0 || c.AER() != 0.5 {
+		t.Errorf("BestAverage = layer %d AER %v, want layer 0 AER 0.5", l, c.AER())
 	}
 	var b strings.Builder
 	if err := r.Write(&b); err != nil {

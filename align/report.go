@@ -45,25 +45,30 @@ func (r *Report) Add(att [][][][]float64, gold []Link) error {
 	return nil
 }
 
-// Best returns the layer and head of lowest AER (head -1: a layer's
-// average of heads), preferring single heads, then lower layers and heads,
-// on ties.
-func (r *Report) Best() (layer, head int, c Counts) {
+// BestHead returns the single head of lowest AER and its layer, the lower
+// layer and head on ties (-1, -1 for an empty report).
+func (r *Report) BestHead() (layer, head int, c Counts) {
 	layer, head = -1, -1
-	better := func(x Counts) bool { return layer < 0 || x.AER() < c.AER() }
 	for l, hs := range r.Heads {
 		for h, x := range hs {
-			if better(x) {
+			if layer < 0 || x.AER() < c.AER() {
 				layer, head, c = l, h, x
 			}
 		}
 	}
+	return layer, head, c
+}
+
+// BestAverage returns the layer whose average of heads has the lowest AER,
+// the lower on ties (-1 for an empty report).
+func (r *Report) BestAverage() (layer int, c Counts) {
+	layer = -1
 	for l, x := range r.Average {
-		if better(x) {
-			layer, head, c = l, -1, x
+		if layer < 0 || x.AER() < c.AER() {
+			layer, c = l, x
 		}
 	}
-	return layer, head, c
+	return layer, c
 }
 
 // Write prints the report as a Markdown table of AER in percent, one row

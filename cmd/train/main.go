@@ -7,6 +7,7 @@
 //	train eval --config FILE [--checkpoint PATH] [--split test|valid] [--beam K]
 //	train translate --checkpoint PATH [--beam K] < SRC
 //	train attention --checkpoint PATH --text "..." --out FILE.png [--layer L] [--head H] [--self]
+//	train align --checkpoint PATH [--src F --tgt F] [--layer L] [--head H|--best-head] [--gold FILE] [--report]
 package main
 
 import (
@@ -48,6 +49,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return translateCmd(args[1:], stdin, stdout)
 		case "attention":
 			return attentionCmd(args[1:], stdout)
+		case "align":
+			return alignCmd(args[1:], stdin, stdout, stderr)
 		case "bench":
 			return benchCmd(args[1:], stdout, stderr)
 		case "help", "-h", "--help":
@@ -66,4 +69,5 @@ const usage = `usage:
   train translate --checkpoint PATH [--beam K] < SRC
   train attention --checkpoint PATH --text "..." --out FILE.png [--layer L] [--head H|--average] [--self]
   train bench --config FILE [--steps N] [--warmup N]
+  train align --checkpoint PATH [--src F --tgt F] [--layer L] [--head H|--average|--best-head] [--threshold X] [--gold FILE] [--report] < "SRC ||| TGT"
 `
