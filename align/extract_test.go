@@ -95,6 +95,16 @@ func TestMergePieces(t *testing.T) {
 	if err != nil || FormatLine(wl) != "0-0 1-1 2p1" {
 		t.Errorf("MergeLinks = %v, %v; want 0-0 1-1 2p1", wl, err)
 	}
+	ex, err := ExpandLinks(links("0-0 1p1"), ss, ts)
+	if err != nil || FormatLine(ex) != "0-0 1p1 1p2 1p3 2p1 2p2 2p3" {
+		t.Errorf("ExpandLinks = %q, %v; want 0-0 1p1 1p2 1p3 2p1 2p2 2p3", FormatLine(ex), err)
+	}
+	if back, _ := MergeLinks(ex, ss, ts); FormatLine(back) != "0-0 1p1" {
+		t.Errorf("MergeLinks(ExpandLinks(0-0 1p1)) = %q", FormatLine(back))
+	}
+	if _, err := ExpandLinks(links("3-0"), ss, ts); err == nil {
+		t.Error("ExpandLinks of source word 3 of 3: no error")
+	}
 	if _, err := MergePieces(m[:3], ss, ts); err == nil {
 		t.Error("MergePieces with 3 rows for 4 target pieces: no error")
 	}

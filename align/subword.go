@@ -87,3 +87,34 @@ func MergeLinks(links []Link, srcStarts, tgtStarts []bool) ([]Link, error) {
 	Sort(out)
 	return out, nil
 }
+
+// ExpandLinks maps word-level links to piece-level links: every piece of a
+// linked source word is linked to every piece of the target word, with the
+// word link's kind. It is the inverse of MergeLinks for training on
+// subword pieces (for example a guided-alignment target).
+func ExpandLinks(links []Link, srcStarts, tgtStarts []bool) ([]Link, error) {
+	srcPieces, tgtPieces := piecesOf(srcStarts), piecesOf(tgtStarts)
+	var out []Link
+	for _, l := range links {
+		if l.Src >= len(srcPieces) || l.Tgt >= len(tgtPieces) {
+			return nil, fmt.Errorf("expand links: link %s outside %d source and %d target words", l, len(srcPieces), len(tgtPieces))
+		}
+		for _, s := range srcPieces[l.Src] {
+			for _, t := range tgtPieces[l.Tgt] {
+				out = append(out, Link{Src: s, Tgt: t, Possible: l.Possible})
+			}
+		}
+	}
+	Sort(out)
+	return out, nil
+}
+
+// piecesOf lists the piece indices of each word given word-start flags.
+func piecesOf(starts []bool) [][]int {
+	idx, words := wordOf(starts)
+	out := make([][]int, words)
+	for p, w := range idx {
+		out[w] = append(out[w], p)
+	}
+	return out
+}
