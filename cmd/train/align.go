@@ -15,15 +15,15 @@ import (
 
 // alignOptions is the parsed command line of align.
 type alignOptions struct {
-	checkpoint, src, tgt, gold, dataDir string
-	layer, head                         int // -1: the last layer; -1: the average of the heads
-	average, bestHead, report           bool
-	threshold                           float64 // 0: argmax
+	checkpoint, src, tgt, gold, dataDir  string
+	layer, head                          int // -1: the last layer; -1: the average of the heads
+	average, allLayers, bestHead, report bool
+	threshold                            float64 // 0: argmax
 }
 
 // alignCmd writes word alignments taken from a model's cross-attention:
 //
-//	train align --checkpoint PATH [--src F --tgt F] [--layer L] [--head H|--average|--best-head] [--threshold X] [--gold FILE] < "SRC ||| TGT" lines
+//	train align --checkpoint PATH [--src F --tgt F] [--layer L] [--head H|--average|--best-head|--all-layers] [--threshold X] [--gold FILE] < "SRC ||| TGT" lines
 //	train align --checkpoint PATH --report
 //
 // Each target sentence is forced through the decoder (teacher forcing) and
@@ -115,6 +115,7 @@ func parseAlign(args []string, stdout io.Writer) (opt alignOptions, help bool, e
 	fs.IntVar(&opt.layer, "layer", -1, "decoder layer, from 0 (default: the last)")
 	fs.IntVar(&opt.head, "head", -1, "head, from 0 (default: the average of the layer's heads)")
 	fs.BoolVar(&opt.average, "average", false, "average the layer's heads (the default)")
+	fs.BoolVar(&opt.allLayers, "all-layers", false, "average every head of every layer")
 	fs.BoolVar(&opt.bestHead, "best-head", false, "use the layer and head of lowest AER on the validation split")
 	fs.BoolVar(&opt.report, "report", false, "print a table of AER per layer and head on the validation split (with --gold: on the input)")
 	fs.Float64Var(&opt.threshold, "threshold", 0, "link every source word of attention at least this (default: the argmax)")
@@ -137,6 +138,8 @@ func checkAlign(fs *flag.FlagSet, opt alignOptions) error {
 		return errors.New("align: --head and --average exclude each other")
 	case opt.bestHead && (set["layer"] || set["head"] || opt.average):
 		return errors.New("align: --best-head chooses the layer and head: drop --layer, --head and --average")
+	case opt.allLayers && (set["layer"] || set["head"] || opt.average || opt.bestHead):
+		return errors.New("align: --all-layers averages every layer and head: drop --layer, --head, --average and --best-head")
 	case opt.report && opt.bestHead:
 		return errors.New("align: --report and --best-head exclude each other")
 	case opt.report && opt.src != "" && opt.gold == "":

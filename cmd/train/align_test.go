@@ -60,7 +60,7 @@ func TestAlignOutput(t *testing.T) {
 	lines := strings.SplitAfter(string(allGold), "\n")
 	os.WriteFile(gold, []byte(strings.Join(lines[:len(pairs)], "")), 0o644)
 
-	for _, flags := range [][]string{nil, {"--layer", "0", "--head", "1"}, {"--best-head"}} {
+	for _, flags := range [][]string{nil, {"--layer", "0", "--head", "1"}, {"--best-head"}, {"--all-layers"}} {
 		out, _, err := runAlign(t, stdin.String(), append([]string{"--checkpoint", runDir}, flags...)...)
 		if err != nil {
 			t.Fatalf("align %q: %v", flags, err)
@@ -170,6 +170,7 @@ func TestAlignRejectsBadInput(t *testing.T) {
 		{"gold lines", line, []string{"--gold", twoLines}, "2 lines, want 1"},
 		{"src alone", "", []string{"--src", "x"}, "--src and --tgt go together"},
 		{"best and layer", line, []string{"--best-head", "--layer", "0"}, "--best-head chooses"},
+		{"all and layer", line, []string{"--all-layers", "--layer", "1"}, "--all-layers averages"},
 		{"head and average", line, []string{"--head", "0", "--average"}, "exclude each other"},
 		{"layer range", line, []string{"--layer", "9"}, "layer 9 out of range"},
 		{"threshold", line, []string{"--threshold", "2"}, "--threshold 2 outside"},

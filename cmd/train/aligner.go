@@ -53,7 +53,7 @@ func (a *aligner) alignAll(pairs []data.Pair, opt alignOptions) ([][]align.Link,
 		if att == nil {
 			continue
 		}
-		m, err := align.Select(att, opt.layer, opt.head)
+		m, err := selectMatrix(att, opt)
 		if err != nil {
 			return nil, err
 		}
@@ -65,6 +65,15 @@ func (a *aligner) alignAll(pairs []data.Pair, opt alignOptions) ([][]align.Link,
 		align.Sort(out[i])
 	}
 	return out, nil
+}
+
+// selectMatrix picks opt's attention matrix of one pair: every layer and
+// head averaged, or one layer's head or average.
+func selectMatrix(att [][][][]float64, opt alignOptions) ([][]float64, error) {
+	if opt.allLayers {
+		return align.AverageLayers(att)
+	}
+	return align.Select(att, opt.layer, opt.head)
 }
 
 // report scores every layer and head (argmax links) on pairs against gold.

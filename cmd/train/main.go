@@ -69,5 +69,5 @@ const usage = `usage:
   train translate --checkpoint PATH [--beam K] < SRC
   train attention --checkpoint PATH --text "..." --out FILE.png [--layer L] [--head H|--average] [--self]
   train bench --config FILE [--steps N] [--warmup N]
-  train align --checkpoint PATH [--src F --tgt F] [--layer L] [--head H|--average|--best-head] [--threshold X] [--gold FILE] [--report] < "SRC ||| TGT"
+  train align --checkpoint PATH [--src F --tgt F] [--layer L] [--head H|--average|--best-head|--all-layers] [--threshold X] [--gold FILE] [--report] < "SRC ||| TGT"
 `
