@@ -3,8 +3,10 @@ package pytorch
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 
+	"github.com/seq2seq/transformer/data"
 	"github.com/seq2seq/transformer/safetensors"
 	"github.com/seq2seq/transformer/train"
 )
@@ -44,10 +46,10 @@ func Export(l *train.Loaded, out string, tokenizer TokenizerHook) ([]string, err
 	}
 	files := []string{out}
 	srcPath, tgtPath := VocabPaths(out)
-	if err := l.Src.Save(srcPath); err != nil {
+	if err := writeVocab(srcPath, l.Src); err != nil {
 		return files, fmt.Errorf("export source vocabulary: %w", err)
 	}
-	if err := l.Tgt.Save(tgtPath); err != nil {
+	if err := writeVocab(tgtPath, l.Tgt); err != nil {
 		return files, fmt.Errorf("export target vocabulary: %w", err)
 	}
 	files = append(files, srcPath, tgtPath)
@@ -59,6 +61,11 @@ func Export(l *train.Loaded, out string, tokenizer TokenizerHook) ([]string, err
 		}
 	}
 	return files, nil
+}
+
+// writeVocab writes v one token a line in id order, readable by all.
+func writeVocab(path string, v *data.Vocab) error {
+	return os.WriteFile(path, []byte(strings.Join(v.Tokens(), "\n")+"\n"), 0o644)
 }
 
 // metadata is the "__metadata__" of an export of l.
