@@ -2,6 +2,7 @@ package pytorch
 
 import (
 	"fmt"
+	"path/filepath"
 
 	"gorgonia.org/tensor"
 
@@ -24,8 +25,11 @@ type ImportOptions struct {
 // Import reads a safetensors file in PyTorch's names (see the package
 // doc), checks it against the config and the vocabularies, and saves it as
 // the step-0 checkpoint of run directory o.Out (latest and best point to
-// it). It returns the checkpoint's path and the weights' digest.
+// it); a directory that already holds checkpoints is refused. It returns the checkpoint's path and the weights' digest.
 func Import(o ImportOptions) (path, digest string, err error) {
+	if steps, _ := checkpoint.ListSteps(o.Out); len(steps) > 0 {
+		return "", "", fmt.Errorf("import %s: %s already holds checkpoints (%s); import into a new directory", o.Safetensors, o.Out, filepath.Base(steps[len(steps)-1]))
+	}
 	f, err := safetensors.ReadFile(o.Safetensors)
 	if err != nil {
 		return "", "", fmt.Errorf("import: %w", err)

@@ -55,6 +55,9 @@ func TestExportImportIdentity(t *testing.T) {
 			if info.WeightsSHA256 != digest {
 				t.Errorf("inspect of the import gives weights_sha256 %s, want %s", info.WeightsSHA256, digest)
 			}
+			if _, _, err := Import(ImportOptions{Safetensors: out, Out: filepath.Join(dir, "imported")}); err == nil || !strings.Contains(err.Error(), "already holds checkpoints") {
+				t.Errorf("a second import into the same directory: error %v, want a refusal", err)
+			}
 			back, err := train.LoadModel(filepath.Join(dir, "imported"))
 			if err != nil {
 				t.Fatal(err)
