@@ -53,6 +53,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return alignCmd(args[1:], stdin, stdout, stderr)
 		case "bench":
 			return benchCmd(args[1:], stdout, stderr)
+		case "export":
+			return exportCmd(args[1:], stdout)
+		case "import":
+			return importCmd(args[1:], stdout)
 		case "help", "-h", "--help":
 			fmt.Fprint(stdout, usage)
 			return nil
@@ -70,4 +74,6 @@ const usage = `usage:
   train attention --checkpoint PATH --text "..." --out FILE.png [--layer L] [--head H|--average] [--self]
   train bench --config FILE [--steps N] [--warmup N]
   train align --checkpoint PATH [--src F --tgt F] [--layer L] [--head H|--average|--best-head|--all-layers] [--threshold X] [--gold FILE] [--report] < "SRC ||| TGT"
+  train export --checkpoint PATH --out model.safetensors
+  train import --safetensors F [--config FILE] [--src-vocab V] [--tgt-vocab V] --out DIR
 `
