@@ -50,6 +50,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return attentionCmd(args[1:], stdout)
 		case "bench":
 			return benchCmd(args[1:], stdout, stderr)
+		case "plot":
+			return plotCmd(args[1:], stdout)
+		case "average":
+			return averageCmd(args[1:], stdout)
 		case "help", "-h", "--help":
 			fmt.Fprint(stdout, usage)
 			return nil
@@ -66,4 +70,6 @@ const usage = `usage:
   train translate --checkpoint PATH [--beam K] < SRC
   train attention --checkpoint PATH --text "..." --out FILE.png [--layer L] [--head H|--average] [--self]
   train bench --config FILE [--steps N] [--warmup N]
+  train plot RUN_DIR [--out FILE.png]
+  train average RUN_DIR --last K --out DIR
 `
