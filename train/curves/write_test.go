@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -144,5 +145,19 @@ func TestWriteReplacesOld(t *testing.T) {
 	names, _ := filepath.Glob(filepath.Join(run, ".*"))
 	if len(names) != 0 {
 		t.Errorf("temporary files left: %v", names)
+	}
+}
+
+// BenchmarkRender measures one render of the golden metrics, the work
+// the trainer adds to each evaluation.
+func BenchmarkRender(b *testing.B) {
+	recs, err := ReadFile(filepath.Join("testdata", MetricsFile))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if err := Render(io.Discard, recs, "micro"); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
