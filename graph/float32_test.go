@@ -56,20 +56,27 @@ func valueAndGrads(t *testing.T, dt tensor.Dtype, x []float64, shape []int, op f
 // and a padded target the special cases.
 func TestFloat32OpsMatchFloat64(t *testing.T) {
 	ninf := math.Inf(-1)
+	softmaxMask := make([]float64, 2*13)
+	softmaxMask[12], softmaxMask[13+3] = ninf, ninf
+	targets := []float64{3, 0, 36, 9}
 	tests := []struct {
 		name  string
 		shape []int
 		op    func(b *Builder, x *G.Node) *G.Node
+		// ref is the probe's value from a plain float64 definition of the
+		// op, independent of the generic kernel both dtypes share; nil for
+		// dropout, whose value is fixed by the mask the RNG draws.
+		ref func(x []float64) float64
 	}{
 		{"masked softmax", []int{2, 3, 13}, func(b *Builder, x *G.Node) *G.Node {
-			mask := make([]float64, 2*13)
-			mask[12], mask[13+3] = ninf, ninf
-			return b.MaskedSoftmax(x, b.Constant("mask", mask, 2, 1, 13), 0.7)
+			return b.MaskedSoftmax(x, b.Constant("mask", softmaxMask, 2, 1, 13), 0.7)
+		}, func(x []float64) float64 {
+			return probeSum(refMaskedSoftmax(x, softmaxMask, 2, 1, 3, 13, 1, 0.7), 4)
 		}},
 		{"cross-entropy", []int{4, 37}, func(b *Builder, x *G.Node) *G.Node {
-			return b.CrossEntropy(x, b.Constant("t", []float64{3, 0, 36, 9}, 4), 0.1, 0)
-		}},
-		{"relu dropout", []int{5, 21}, func(b *Builder, x *G.Node) *G.Node { return b.ReLUDropout(x, 0.3) }},
+			return b.CrossEntropy(x, b.Constant("t", targets, 4), 0.1, 0)
+		}, func(x []float64) float64 { return refCrossEntropy(x, targets, 37, 0.1, 0) }},
+		{"relu dropout", []int{5, 21}, func(b *Builder, x *G.Node) *G.Node { return b.ReLUDropout(x, 0.3) }, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -96,6 +103,9 @@ func TestFloat32OpsMatchFloat64(t *testing.T) {
 					nonzero++
 				}
 			}
+			if tc.ref != nil {
+				checkAgainstRef(t, tc.ref, x, v64, g64, v32, g32)
+			}
 			// ReLU dropout at p = 0.3 leaves about 0.5·0.7 = 35% of them
 			// non-zero; the others far more.
 			if nonzero < n/5 {
@@ -103,4 +113,80 @@ func TestFloat32OpsMatchFloat64(t *testing.T) {
 			}
 		})
 	}
+}
+
+// checkAgainstRef compares both dtypes' value and gradient with ref's value
+// and its float64 central differences, which share no code with the op.
+func checkAgainstRef(t *testing.T, ref func([]float64) float64, x []float64, v64 float64, g64 []float64, v32 float64, g32 []float64) {
+	t.Helper()
+	want := ref(x)
+	for _, c := range []struct {
+		dt  string
+		v   float64
+		g   []float64
+		tol float64
+	}{{"float64", v64, g64, 1e-12}, {"float32", v32, g32, 1e-5}} {
+		if math.Abs(c.v-want) > c.tol*(1+math.Abs(want)) {
+			t.Errorf("%s value %v, plain reference %v", c.dt, c.v, want)
+		}
+	}
+	const h = 1e-5
+	xp := append([]float64(nil), x...)
+	for i := range x {
+		xp[i] = x[i] + h
+		up := ref(xp)
+		xp[i] = x[i] - h
+		down := ref(xp)
+		xp[i] = x[i]
+		fd := (up - down) / (2 * h)
+		if math.Abs(g64[i]-fd) > 1e-7*(1+math.Abs(fd)) || math.Abs(g32[i]-fd) > 1e-5*(1+math.Abs(fd)) {
+			t.Fatalf("gradient at %d: float64 %v, float32 %v, central difference of the plain reference %v", i, g64[i], g32[i], fd)
+		}
+	}
+}
+
+// probeSum is weightedSum's value for plain values: the sum of xs weighted
+// by the normals of NewRNG(seed) in order.
+func probeSum(xs []float64, seed uint64) float64 {
+	rng := NewRNG(seed)
+	s := 0.0
+	for _, x := range xs {
+		s += rng.Normal() * x
+	}
+	return s
+}
+
+// refCrossEntropy is label-smoothed cross-entropy from its definition: for
+// each row of logits (N, V) whose target is not pad, -Σ_v q_v log p_v with
+// p the softmax of the row and q = eps/V everywhere plus 1-eps on the
+// target; the mean over those rows.
+func refCrossEntropy(logits, targets []float64, V int, eps float64, pad int) float64 {
+	total, rows := 0.0, 0
+	for n, tf := range targets {
+		if int(tf) == pad {
+			continue
+		}
+		row := logits[n*V : (n+1)*V]
+		top := math.Inf(-1)
+		for _, z := range row {
+			top = math.Max(top, z)
+		}
+		sum := 0.0
+		for _, z := range row {
+			sum += math.Exp(z - top)
+		}
+		logZ := top + math.Log(sum)
+		for v, z := range row {
+			q := eps / float64(V)
+			if v == int(tf) {
+				q += 1 - eps
+			}
+			total -= q * (z - logZ)
+		}
+		rows++
+	}
+	if rows == 0 {
+		return 0
+	}
+	return total / float64(rows)
 }

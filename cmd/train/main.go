@@ -57,6 +57,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return exportCmd(args[1:], stdout)
 		case "import":
 			return importCmd(args[1:], stdout)
+		case "plot":
+			return plotCmd(args[1:], stdout)
+		case "average":
+			return averageCmd(args[1:], stdout)
 		case "help", "-h", "--help":
 			fmt.Fprint(stdout, usage)
 			return nil
@@ -76,4 +80,6 @@ const usage = `usage:
   train align --checkpoint PATH [--src F --tgt F] [--layer L] [--head H|--average|--best-head|--all-layers] [--threshold X] [--gold FILE] [--report] < "SRC ||| TGT"
   train export --checkpoint PATH --out model.safetensors
   train import --safetensors F [--config FILE] [--src-vocab V] [--tgt-vocab V] --out DIR
+  train plot RUN_DIR [--out FILE.png]
+  train average RUN_DIR --last K --out DIR
 `

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"syscall"
 	"testing"
@@ -172,6 +173,9 @@ func TestSaveRenameAndSyncFailuresKeepPrevious(t *testing.T) {
 	}
 }
 
+// TestSaveReadOnlyRunDir makes the run directory unwritable by chmod,
+// which binds only a non-root user; TestSaveUnwritableAsRoot covers the
+// same failure in ways that bind root too.
 func TestSaveReadOnlyRunDir(t *testing.T) {
 	runDir := t.TempDir()
 	mustSave(t, runDir, testState(10), 3, true)
@@ -183,11 +187,82 @@ func TestSaveReadOnlyRunDir(t *testing.T) {
 	if f, err := os.Create(probe); err == nil {
 		f.Close()
 		os.Remove(probe)
-		t.Skip("a read-only directory is writable here (running as root); the fault-injection tests cover this")
+		t.Skip("a read-only directory is writable here (running as root); TestSaveUnwritableAsRoot covers this")
 	}
 	_, err := Save(runDir, testState(20), 3, true)
 	if err == nil || !strings.Contains(err.Error(), runDir) {
 		t.Errorf("Save into a read-only run dir = %v, want an error naming %s", err, runDir)
 	}
 	assertPreviousIntact(t, runDir, "read-only run dir", false)
+}
+
+// TestSaveUnwritableAsRoot fails Save in ways no permission bit is needed
+// for, so it runs as root too: a regular file where the run directory or
+// one of its parents is expected (the file must come out unchanged), and a
+// saved run whose pointer cannot be replaced because a directory holds the
+// pointer's temporary name (the earlier checkpoint must stay the latest).
+func TestSaveUnwritableAsRoot(t *testing.T) {
+	const content = "a file the user keeps\n"
+	tests := []struct {
+		name string
+		// setup prepares root and returns the run directory to save into
+		// and the file that must keep content ("" for none).
+		setup func(t *testing.T, root string) (runDir, file string)
+		want  string
+	}{
+		{"run dir is a regular file", func(t *testing.T, root string) (string, string) {
+			file := filepath.Join(root, "run")
+			writeTestFile(t, file, content)
+			return file, file
+		}, "not a directory"},
+		{"parent of run dir is a regular file", func(t *testing.T, root string) (string, string) {
+			file := filepath.Join(root, "out")
+			writeTestFile(t, file, content)
+			return filepath.Join(file, "run"), file
+		}, "not a directory"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := t.TempDir()
+			runDir, file := tt.setup(t, root)
+			before := entries(t, root)
+			path, err := Save(runDir, testState(20), 3, true)
+			if err == nil || path != "" || !strings.Contains(err.Error(), runDir) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Save = %q, %v; want no path and an error naming %s saying %q", path, err, runDir, tt.want)
+			}
+			if got, _ := os.ReadFile(file); string(got) != content {
+				t.Errorf("%s now holds %q, want it unchanged", file, got)
+			}
+			if after := entries(t, root); !reflect.DeepEqual(after, before) {
+				t.Errorf("entries of %s went from %v to %v", root, before, after)
+			}
+		})
+	}
+	t.Run("pointer temporary name taken by a directory", func(t *testing.T) {
+		runDir := t.TempDir()
+		mustSave(t, runDir, testState(10), 3, true)
+		blocker := filepath.Join(runDir, tmpPrefix+LatestFile)
+		if err := os.MkdirAll(filepath.Join(blocker, "x"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		path, err := Save(runDir, testState(20), 3, true)
+		if err == nil || !strings.Contains(err.Error(), "latest pointer was not updated") {
+			t.Fatalf("Save = %v, want an error saying the latest pointer was not updated", err)
+		}
+		if want := filepath.Join(runDir, StepDirName(20)); path != want {
+			t.Errorf("Save path = %q, want the complete new checkpoint %q", path, want)
+		}
+		assertPreviousIntact(t, runDir, "pointer blocked", false)
+		if got := readPointerFile(t, runDir, BestFile); got != StepDirName(10) {
+			t.Errorf("best = %s, want %s: it must not move when latest could not", got, StepDirName(10))
+		}
+	})
+}
+
+// writeTestFile writes content to path or fails the test.
+func writeTestFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }

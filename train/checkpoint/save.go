@@ -41,7 +41,7 @@ func Save(runDir string, st *State, keepLast int, best bool) (path string, err e
 		return "", fmt.Errorf("save checkpoint in %s: %w", runDir, err)
 	}
 	if err := os.MkdirAll(runDir, 0o755); err != nil {
-		return "", fmt.Errorf("save checkpoint: %w", err)
+		return "", fmt.Errorf("save checkpoint in %s: %w", runDir, err)
 	}
 	name := StepDirName(st.Step)
 	final := filepath.Join(runDir, name)
