@@ -19,8 +19,16 @@ const Boundary = "▁"
 // spaces collapsed to one and trimmed at both ends. Other characters stay,
 // U+0085 and the zero-width joiner U+200D included, as in nmt_nfkc.
 func Normalize(line string) string {
-	s := strings.Map(nmtMap, line)
-	s = norm.NFKC.String(s)
+	return collapseSpaces(nmtNFKC(line))
+}
+
+// nmtNFKC applies nmtMap then Unicode NFKC.
+func nmtNFKC(s string) string {
+	return norm.NFKC.String(strings.Map(nmtMap, s))
+}
+
+// collapseSpaces collapses runs of spaces to one and trims both ends.
+func collapseSpaces(s string) string {
 	return strings.Join(strings.FieldsFunc(s, isSpace), " ")
 }
 

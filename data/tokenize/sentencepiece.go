@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // sentencepiece piece types (ModelProto.SentencePiece.Type).
@@ -24,13 +27,15 @@ var spModelTypes = map[uint64]string{1: "unigram", 2: "bpe", 3: "word", 4: "char
 // SentencePiece encodes with a BPE model trained by spm_train
 // (--model_type=bpe), like spm_encode --output_format=piece.
 //
-// Normalisation: the model's own rules are not interpreted. When its
-// normalizer is nmt_nfkc or nfkc (spm_train's default is nmt_nfkc) the line
-// goes through Unicode NFKC (golang.org/x/text); with
-// remove_extra_whitespaces (the default) whitespace runs are collapsed and
-// trimmed; with add_dummy_prefix (the default) a space is put in front;
-// spaces become ▁. nmt_nfkc also removes or maps some control characters
-// that NFKC keeps: on such input the pieces can differ from spm_encode's.
+// Normalisation: the model's own rules (precompiled_charsmap) are not
+// interpreted but reproduced. For nmt_nfkc, spm_train's default, the line
+// goes through nmtMap's rules (see Normalize) and Unicode NFKC
+// (golang.org/x/text); for nfkc through NFKC; for identity through
+// nothing. Then with remove_extra_whitespaces (the default) runs of
+// spaces are collapsed and trimmed, with add_dummy_prefix (the default) a
+// space is put in front, and spaces become ▁. nmtMap lists the characters
+// on which nmt_nfkc and NFKC differ that were checked against spm_encode;
+// another such character, if any, would encode differently.
 //
 // Encoding: the line is split into characters (user-defined pieces taken
 // whole, longest first), then the adjacent pair whose concatenation is a
@@ -38,17 +43,24 @@ var spModelTypes = map[uint64]string{1: "unigram", 2: "bpe", 3: "word", 4: "char
 // is. A character not in the model becomes byte pieces <0xNN> when the
 // model was trained with --byte_fallback, else it stays as itself (the
 // model's <unk>); consecutive unknown characters form one piece, as
-// spm_encode prints them.
+// spm_encode prints them. When no piece holds ▁ after its first character
+// (true unless trained with --split_by_whitespace=false), no merge crosses
+// a word boundary, so words are encoded apart and cached.
 type SentencePiece struct {
 	model       []byte
 	pieces      []string
 	score       map[string]float32
 	types       map[string]int
 	userDefined []string
+	nmt         bool // nmt_nfkc's extra rules (nmtMap)
 	nfkc        bool
 	dummyPrefix bool
 	removeSpace bool
 	byteFall    bool
+	wordLocal   bool // no piece holds ▁ after its start: words encode apart
+
+	mu    sync.Mutex
+	cache map[string][]string
 }
 
 // LoadSentencePiece reads a .model file written by spm_train.
@@ -70,8 +82,8 @@ func parseSentencePiece(model []byte) (*SentencePiece, error) {
 	if err != nil {
 		return nil, fmt.Errorf("not a sentencepiece model: %w", err)
 	}
-	t := &SentencePiece{model: model, score: map[string]float32{}, types: map[string]int{},
-		nfkc: true, dummyPrefix: true, removeSpace: true}
+	t := &SentencePiece{model: model, score: map[string]float32{}, types: map[string]int{}, cache: map[string][]string{},
+		nmt: true, nfkc: true, dummyPrefix: true, removeSpace: true}
 	modelType := uint64(1) // UNIGRAM, the proto default
 	for _, f := range fields {
 		switch {
@@ -91,6 +103,12 @@ func parseSentencePiece(model []byte) (*SentencePiece, error) {
 	}
 	if len(t.pieces) == 0 {
 		return nil, fmt.Errorf("not a sentencepiece model: no pieces")
+	}
+	t.wordLocal = true
+	for _, p := range t.pieces {
+		if strings.Contains(strings.TrimPrefix(p, Boundary), Boundary) {
+			t.wordLocal = false
+		}
 	}
 	if modelType != 2 {
 		name := spModelTypes[modelType]
@@ -162,10 +180,12 @@ func (t *SentencePiece) normalizerSpec(b []byte) error {
 		switch f.num {
 		case 1:
 			switch name := string(f.bytes); name {
-			case "nmt_nfkc", "nfkc", "":
-				t.nfkc = true
+			case "nmt_nfkc", "":
+				t.nmt, t.nfkc = true, true
+			case "nfkc":
+				t.nmt, t.nfkc = false, true
 			case "identity":
-				t.nfkc = false
+				t.nmt, t.nfkc = false, false
 			default:
 				return fmt.Errorf("normalizer %q is not supported: train with --normalization_rule_name=nmt_nfkc, nfkc or identity", name)
 			}
@@ -191,10 +211,14 @@ func (t *SentencePiece) Pieces() []string { return append([]string(nil), t.piece
 // normalize applies the model's normalisation and escapes spaces as ▁.
 func (t *SentencePiece) normalize(line string) string {
 	s := line
+	if t.nmt {
+		s = strings.Map(nmtMap, s)
+	}
 	if t.nfkc {
-		s = Normalize(s)
-	} else if t.removeSpace {
-		s = strings.Join(strings.FieldsFunc(s, isSpace), " ")
+		s = norm.NFKC.String(s)
+	}
+	if t.removeSpace {
+		s = collapseSpaces(s)
 	}
 	if s == "" {
 		return ""
@@ -211,8 +235,51 @@ func (t *SentencePiece) Encode(line string) []string {
 	if s == "" {
 		return nil
 	}
-	syms := t.merge(t.split(s))
-	var out []string
+	var syms []string
+	if t.wordLocal {
+		for _, w := range splitBeforeBoundary(s) {
+			syms = append(syms, t.encodeWord(w)...)
+		}
+	} else {
+		syms = t.merge(t.split(s))
+	}
+	return t.fallback(syms)
+}
+
+// splitBeforeBoundary cuts s before every ▁ that follows another character.
+func splitBeforeBoundary(s string) []string {
+	var words []string
+	for len(s) > 0 {
+		i := strings.Index(s[1:], Boundary)
+		if i < 0 {
+			break
+		}
+		words, s = append(words, s[:i+1]), s[i+1:]
+	}
+	return append(words, s)
+}
+
+// encodeWord merges one word, through the cache.
+func (t *SentencePiece) encodeWord(w string) []string {
+	t.mu.Lock()
+	p, ok := t.cache[w]
+	t.mu.Unlock()
+	if ok {
+		return p
+	}
+	p = t.merge(t.split(w))
+	t.mu.Lock()
+	if len(t.cache) < cacheLimit {
+		t.cache[w] = p
+	}
+	t.mu.Unlock()
+	return p
+}
+
+// fallback turns symbols that are not pieces into byte pieces (with
+// byte fallback) or joins runs of them into one unknown piece.
+func (t *SentencePiece) fallback(syms []string) []string {
+	out := make([]string, 0, len(syms))
 	unkRun := false
 	for _, p := range syms {
 		if typ, ok := t.types[p]; ok && (typ == spNormal || typ == spUserDefined) {
