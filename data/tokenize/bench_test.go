@@ -4,6 +4,7 @@ import (
 	"os"
 	"strconv"
 	"testing"
+	"time"
 )
 
 // benchLines returns the benchmark corpus: the lines of the file named by
@@ -36,15 +37,33 @@ func benchVocab(b *testing.B) int {
 	return n
 }
 
+// cpuMeter reports the process CPU time per operation as "cpu-s/op",
+// comparable with the user+sys time of spm_train and spm_encode on a busy
+// machine, where wall time depends on the other processes.
+type cpuMeter struct {
+	total time.Duration
+	start time.Duration
+}
+
+func (m *cpuMeter) begin() { m.start = processCPU() }
+func (m *cpuMeter) end()   { m.total += processCPU() - m.start }
+func (m *cpuMeter) report(b *testing.B) {
+	b.ReportMetric(m.total.Seconds()/float64(b.N), "cpu-s/op")
+}
+
 // BenchmarkLearnBPE learns a BPE tokenizer from the benchmark corpus.
 func BenchmarkLearnBPE(b *testing.B) {
 	lines, size := benchLines(b), benchVocab(b)
+	var cpu cpuMeter
 	b.ResetTimer()
 	for b.Loop() {
+		cpu.begin()
 		if _, err := LearnBPE(lines, size); err != nil {
 			b.Fatal(err)
 		}
+		cpu.end()
 	}
+	cpu.report(b)
 }
 
 // BenchmarkEncodeBPE encodes the benchmark corpus with a fresh tokenizer
@@ -56,6 +75,7 @@ func BenchmarkEncodeBPE(b *testing.B) {
 		b.Fatal(err)
 	}
 	pieces := 0
+	var cpu cpuMeter
 	b.ResetTimer()
 	for b.Loop() {
 		b.StopTimer()
@@ -64,11 +84,14 @@ func BenchmarkEncodeBPE(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
+		cpu.begin()
 		pieces = 0
 		for _, l := range lines {
 			pieces += len(t.Encode(l))
 		}
+		cpu.end()
 	}
+	cpu.report(b)
 	b.ReportMetric(float64(pieces), "pieces")
 }
 
@@ -81,6 +104,7 @@ func BenchmarkEncodeSentencePiece(b *testing.B) {
 	}
 	lines := benchLines(b)
 	pieces := 0
+	var cpu cpuMeter
 	b.ResetTimer()
 	for b.Loop() {
 		b.StopTimer()
@@ -89,10 +113,13 @@ func BenchmarkEncodeSentencePiece(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
+		cpu.begin()
 		pieces = 0
 		for _, l := range lines {
 			pieces += len(sp.Encode(l))
 		}
+		cpu.end()
 	}
+	cpu.report(b)
 	b.ReportMetric(float64(pieces), "pieces")
 }

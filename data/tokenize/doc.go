@@ -25,6 +25,13 @@
 // any character or word is a token, and the model's vocabulary maps the
 // ones it has not seen to <unk>.
 //
+// # Invalid UTF-8
+//
+// Encode expects valid UTF-8: read files with ReadLines, or check lines
+// with CheckUTF8, which name the file and line at fault; LearnBPE rejects
+// invalid lines. An invalid byte that reaches Encode is read as U+FFFD,
+// which the normalisation turns into a space.
+//
 // # Empty lines
 //
 // An empty or all-whitespace line encodes to no tokens and decodes to "".
