@@ -172,7 +172,7 @@ func (t *BPE) Decode(tokens []string) string {
 
 // Save writes the tokenizer file: the common header, then
 //
-//	normalize nfkc
+//	normalize nmt_nfkc
 //	unknown byte-fallback
 //	alphabet N
 //	N lines, one character each, sorted
@@ -182,7 +182,7 @@ func (t *BPE) Decode(tokens []string) string {
 // and the sha256 line.
 func (t *BPE) Save(path string) error {
 	var b strings.Builder
-	b.WriteString(fileMagic + "\nkind bpe\nnormalize nfkc\nunknown byte-fallback\n")
+	b.WriteString(fileMagic + "\nkind bpe\nnormalize nmt_nfkc\nunknown byte-fallback\n")
 	fmt.Fprintf(&b, "alphabet %d\n", len(t.alphabet))
 	for _, c := range t.alphabet {
 		b.WriteString(c + "\n")
@@ -205,7 +205,7 @@ func parseBPE(rest string) (*BPE, error) {
 		n++
 		return lines[n-1], nil
 	}
-	for _, want := range []string{"normalize nfkc", "unknown byte-fallback"} {
+	for _, want := range []string{"normalize nmt_nfkc", "unknown byte-fallback"} {
 		if l, err := next(); err != nil || l != want {
 			return nil, fmt.Errorf("bpe file: line %d is %q, want %q", n+2, l, want)
 		}

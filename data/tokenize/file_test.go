@@ -66,8 +66,8 @@ func TestLoadErrors(t *testing.T) {
 		{write("empty", ""), "corrupt file: no final sha256 line"},
 		{write("magic", checked("other 1\nkind bpe\n")), "not a tokenizer file"},
 		{write("kind", checked(fileMagic+"\nkind unigram\n")), "unknown kind \"unigram\""},
-		{write("short", checked(fileMagic+"\nkind bpe\nnormalize nfkc\nunknown byte-fallback\nalphabet 3\na\n")), "bpe file ends early"},
-		{write("badmerge", checked(fileMagic+"\nkind bpe\nnormalize nfkc\nunknown byte-fallback\nalphabet 1\na\nmerges 1\na x\n")), "uses a piece not made before it"},
+		{write("short", checked(fileMagic+"\nkind bpe\nnormalize nmt_nfkc\nunknown byte-fallback\nalphabet 3\na\n")), "bpe file ends early"},
+		{write("badmerge", checked(fileMagic+"\nkind bpe\nnormalize nmt_nfkc\nunknown byte-fallback\nalphabet 1\na\nmerges 1\na x\n")), "uses a piece not made before it"},
 	} {
 		_, err := Load(tc.path)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
