@@ -222,3 +222,30 @@ func TestLearnBPEStopsWhenNoPairs(t *testing.T) {
 		t.Errorf("NumMerges = %d, want 2 (a+b, ▁+ab)", got)
 	}
 }
+
+// TestBPEEncodeMatchesLearning checks that encoding a training word gives
+// the segmentation the learner ended with.
+func TestBPEEncodeMatchesLearning(t *testing.T) {
+	lines := rawToyLines(t, 300)
+	l := newLearner(wordCounts(lines))
+	alphabet := append([]string(nil), l.pieces...)
+	for len(l.pieces) < 300 && l.step() {
+	}
+	b, err := newBPE(alphabet, l.merges)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, syms := range l.words {
+		var word, want strings.Builder
+		for i, s := range syms {
+			word.WriteString(l.pieces[s])
+			if i > 0 {
+				want.WriteByte(' ')
+			}
+			want.WriteString(l.pieces[s])
+		}
+		if got := strings.Join(b.encodeWord(word.String()), " "); got != want.String() {
+			t.Fatalf("encodeWord(%q) = %q, learning ended with %q", word.String(), got, want.String())
+		}
+	}
+}
