@@ -2,7 +2,6 @@ package tokenize
 
 import (
 	"fmt"
-	"os"
 	"strings"
 )
 
@@ -109,10 +108,4 @@ func header(body string) (Kind, string, error) {
 // saveSimple writes the file of a kind without parameters.
 func saveSimple(path string, k Kind) error {
 	return writeChecked(path, fileMagic+"\nkind "+string(k)+"\n")
-}
-
-// fileExists reports whether path names an existing file.
-func fileExists(path string) bool {
-	_, err := os.Stat(path)
-	return err == nil
 }
