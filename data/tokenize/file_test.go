@@ -107,3 +107,27 @@ func TestReadLinesInvalidUTF8(t *testing.T) {
 		t.Errorf("ReadLines = %q, %v; want [a  b]", lines, err)
 	}
 }
+
+func TestLearnBPEFiles(t *testing.T) {
+	dir := t.TempDir()
+	src, tgt := filepath.Join(dir, "train.en"), filepath.Join(dir, "train.de")
+	if err := os.WriteFile(src, []byte("the dog\nthe cat\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(tgt, []byte("der hund\ndie \xffkatze\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LearnBPEFiles([]string{src, tgt}, 100); err == nil || !strings.Contains(err.Error(), "train.de:2: invalid UTF-8") {
+		t.Errorf("LearnBPEFiles error = %v, want one naming train.de:2", err)
+	}
+	if err := os.WriteFile(tgt, []byte("der hund\ndie katze\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b, err := LearnBPEFiles([]string{src, tgt}, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := b.Decode(b.Encode("die katze the dog")); got != "die katze the dog" {
+		t.Errorf("round trip = %q", got)
+	}
+}

@@ -241,3 +241,18 @@ func (h *pairHeap) Pop() any {
 	*h = old[:len(old)-1]
 	return e
 }
+
+// LearnBPEFiles learns a BPE tokenizer from the lines of every file in
+// paths (one file per side for a joint vocabulary, one for a side's own),
+// failing with the file and line of any invalid UTF-8.
+func LearnBPEFiles(paths []string, vocabSize int) (*BPE, error) {
+	var lines []string
+	for _, p := range paths {
+		l, err := ReadLines(p)
+		if err != nil {
+			return nil, fmt.Errorf("learn bpe: %w", err)
+		}
+		lines = append(lines, l...)
+	}
+	return LearnBPE(lines, vocabSize)
+}
