@@ -40,7 +40,8 @@ type Tokenizer interface {
 	// Encode returns the tokens of line; an empty line gives none.
 	Encode(line string) []string
 	// Decode joins tokens into text: Decode(Encode(s)) is Normalize(s)
-	// for every kind but words, whose Decode joins with single spaces.
+	// for chars, bpe and sentencepiece models with spm_train's default
+	// normalisation; words' Decode joins with single spaces.
 	Decode(tokens []string) string
 	// Pieces returns every token the tokenizer can emit, in a fixed order,
 	// or nil when that set is open (words, chars): a model vocabulary
