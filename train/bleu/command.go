@@ -23,11 +23,11 @@ func Command(args []string, stdin io.Reader, stdout io.Writer) error {
 	if len(cfg.refs) == 0 {
 		return errors.New("sacrebleu: no reference files given; usage: sacrebleu [flags] REF [REF...] < HYPOTHESES")
 	}
-	sc, err := scoreFiles(cfg, stdin)
+	hyps, refs, err := readInputs(cfg, stdin)
 	if err != nil {
 		return fmt.Errorf("sacrebleu: %w", err)
 	}
-	out, err := formatResult(sc, cfg)
+	out, err := scoreMetrics(hyps, refs, cfg)
 	if err != nil {
 		return fmt.Errorf("sacrebleu: %w", err)
 	}
@@ -37,24 +37,24 @@ func Command(args []string, stdin io.Reader, stdout io.Writer) error {
 	return nil
 }
 
-// scoreFiles reads the references and hypotheses and scores them.
-func scoreFiles(cfg cliConfig, stdin io.Reader) (Score, error) {
+// readInputs reads and checks the references and hypotheses.
+func readInputs(cfg cliConfig, stdin io.Reader) ([]string, [][]string, error) {
 	refs := make([][]string, len(cfg.refs))
 	for i, path := range cfg.refs {
 		lines, err := readRefFile(path)
 		if err != nil {
-			return Score{}, err
+			return nil, nil, err
 		}
 		refs[i] = lines
 	}
 	hyps, err := readHypotheses(stdin)
 	if err != nil {
-		return Score{}, err
+		return nil, nil, err
 	}
 	if err := checkCLIInput(hyps, refs, cfg.refs); err != nil {
-		return Score{}, err
+		return nil, nil, err
 	}
-	return Corpus(hyps, refs, cfg.opt)
+	return hyps, refs, nil
 }
 
 // checkCLIInput rejects tab-separated (multi-system) input and reference

@@ -7,8 +7,16 @@
 // as well.
 //
 // Corpus scores a whole corpus; CorpusStats and Stats.Score allow
-// accumulating sufficient statistics batch by batch. Command is a small
-// clone of the sacrebleu command-line tool for a single system.
+// accumulating sufficient statistics batch by batch.
+//
+// CorpusChrF and SentenceChrF compute chrF exactly as sacreBLEU's CHRF
+// does, by default chrF2 (character n-grams up to 6, beta 2, whitespace
+// removed, effective-order averaging); corpus chrF sums the segment
+// statistics (each against its best reference) and scores the sum.
+// CorpusChrFStats and ChrFStats.Score accumulate batch by batch.
+//
+// Command is a small clone of the sacrebleu command-line tool for a single
+// system, with -m bleu chrf and the --chrf-* options.
 //
 // Text is handled with Python's string semantics where sacreBLEU relies on
 // them: whitespace is Python's str.isspace set, lowercasing follows

@@ -2,6 +2,7 @@ package bleu
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -12,6 +13,8 @@ type cliConfig struct {
 	width     int
 	format    string
 	opt       Options
+	metrics   map[string]bool // metric names given with -m; none means bleu
+	chrf      ChrFOptions
 	scoreOnly bool
 	short     bool
 	help      bool
@@ -32,6 +35,18 @@ var cliFlags = []cliFlag{
 	{"-tok", "--tokenize", "13a|none", "tokenizer (default 13a)", setTokenize},
 	{"-lc", "--lowercase", "", "case-insensitive BLEU", func(c *cliConfig, _ string) error {
 		c.opt.Lowercase = true
+		return nil
+	}},
+	{"-m", "--metrics", "bleu|chrf ...", "metrics to compute, one or more (default bleu)", setMetric},
+	{"-cc", "--chrf-char-order", "N", "chrF character n-gram order (default 6)", setChrFInt(func(c *cliConfig) *int { return &c.chrf.CharOrder }, 1)},
+	{"-cw", "--chrf-word-order", "N", "chrF word n-gram order (default 0; 2 is chrF++)", setChrFInt(func(c *cliConfig) *int { return &c.chrf.WordOrder }, 0)},
+	{"", "--chrf-beta", "N", "chrF recall weight (default 2)", setChrFInt(func(c *cliConfig) *int { return &c.chrf.Beta }, 1)},
+	{"", "--chrf-whitespace", "", "keep whitespace in chrF character n-grams", func(c *cliConfig, _ string) error {
+		c.chrf.Whitespace = true
+		return nil
+	}},
+	{"", "--chrf-lowercase", "", "case-insensitive chrF", func(c *cliConfig, _ string) error {
+		c.chrf.Lowercase = true
 		return nil
 	}},
 	{"-b", "--score-only", "", "print only the score", func(c *cliConfig, _ string) error {
@@ -68,6 +83,39 @@ func setFormat(c *cliConfig, v string) error {
 	}
 	c.format = v
 	return nil
+}
+
+// metricNames lists the metrics -m accepts, in the order sacreBLEU prints
+// them (sorted by upper-case name).
+var metricNames = []string{"bleu", "chrf"}
+
+// isMetric reports whether s names a metric.
+func isMetric(s string) bool { return slices.Contains(metricNames, s) }
+
+// setMetric adds one metric to compute. Unlike sacreBLEU's argparse, -m
+// takes only the metric names that follow it, so reference paths may come
+// after the list.
+func setMetric(c *cliConfig, v string) error {
+	if !isMetric(v) {
+		return fmt.Errorf("invalid metric %q: valid choices are %s", v, strings.Join(metricNames, ", "))
+	}
+	if c.metrics == nil {
+		c.metrics = map[string]bool{}
+	}
+	c.metrics[v] = true
+	return nil
+}
+
+// setChrFInt returns a setter of one integer chrF option, at least lowest.
+func setChrFInt(field func(*cliConfig) *int, lowest int) func(*cliConfig, string) error {
+	return func(c *cliConfig, v string) error {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < lowest {
+			return fmt.Errorf("invalid value %q: want an integer >= %d", v, lowest)
+		}
+		*field(c) = n
+		return nil
+	}
 }
 
 func setTokenize(c *cliConfig, v string) error {
@@ -111,6 +159,12 @@ func parseArgs(args []string) (cliConfig, error) {
 		}
 		if err := f.set(&c, value); err != nil {
 			return c, fmt.Errorf("flag %s: %w", a, err)
+		}
+		for f.long == "--metrics" && i+1 < len(args) && isMetric(args[i+1]) {
+			i++
+			if err := f.set(&c, args[i]); err != nil {
+				return c, fmt.Errorf("flag %s: %w", a, err)
+			}
 		}
 	}
 	return c, nil
@@ -159,7 +213,7 @@ func flagNames(f cliFlag) string {
 func usage() string {
 	var b strings.Builder
 	b.WriteString("usage: sacrebleu [flags] REF [REF...] < HYPOTHESES\n\n")
-	b.WriteString("Computes corpus BLEU like sacreBLEU 2.x; hypotheses are read from stdin.\n\nflags:\n")
+	b.WriteString("Computes corpus BLEU and chrF like sacreBLEU 2.x; hypotheses are read from stdin.\n\nflags:\n")
 	for _, f := range cliFlags {
 		fmt.Fprintf(&b, "  %-26s %s\n", flagNames(f), f.usage)
 	}
