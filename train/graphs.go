@@ -9,6 +9,7 @@ import (
 
 	"github.com/seq2seq/transformer/graph"
 	"github.com/seq2seq/transformer/layers"
+	"github.com/seq2seq/transformer/train/optim"
 )
 
 // lossGraph is one compiled training or validation graph for a batch shape.
@@ -207,8 +208,8 @@ func (g *lossGraph) joinGrads() error {
 }
 
 // grads returns the parameters with their gradient buffers, registry order.
-func (g *lossGraph) grads() ([]Param, error) {
-	out := make([]Param, len(g.params))
+func (g *lossGraph) grads() ([]optim.Param, error) {
+	out := make([]optim.Param, len(g.params))
 	for i, p := range g.params {
 		gv, err := g.nodes[i].Grad()
 		if err != nil {
@@ -218,7 +219,7 @@ func (g *lossGraph) grads() ([]Param, error) {
 		if !ok {
 			return nil, fmt.Errorf("gradient of %s: %T, want []float32", p.Name, gv.Data())
 		}
-		out[i] = Param{Name: p.Name, Value: p.Value.Float32s(), Grad: gd}
+		out[i] = optim.Param{Name: p.Name, Value: p.Value.Float32s(), Grad: gd}
 	}
 	return out, nil
 }

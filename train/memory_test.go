@@ -8,6 +8,7 @@ import (
 	"github.com/seq2seq/transformer/data"
 	"github.com/seq2seq/transformer/graph"
 	"github.com/seq2seq/transformer/layers"
+	"github.com/seq2seq/transformer/train/optim"
 )
 
 // microModel prepares the micro config's data and a fresh model in dir.
@@ -173,7 +174,7 @@ func TestCachedGraphsHoldNoRunValues(t *testing.T) {
 	if got := gs.masks.Bytes(); got == 0 || got > maskBytes*3/2 {
 		t.Errorf("mask pool of %d bytes, want about the largest graph's %d", got, maskBytes)
 	}
-	var first []Param
+	var first []optim.Param
 	for k, g := range gs.cache {
 		if g.live {
 			t.Errorf("graph %v: values of its run still bound after release", k)

@@ -8,6 +8,7 @@ import (
 	"github.com/seq2seq/transformer/data"
 	"github.com/seq2seq/transformer/graph"
 	"github.com/seq2seq/transformer/train/checkpoint"
+	"github.com/seq2seq/transformer/train/optim"
 )
 
 // paramTensors copies the registry's values into checkpoint tensors.
@@ -110,7 +111,7 @@ func (r *run) restore(st *checkpoint.State) error {
 	if err := restoreParams(r.params, st.Params); err != nil {
 		return err
 	}
-	if err := r.adam.Restore(AdamState{Step: st.AdamStep, M: momentMap(st.AdamM), V: momentMap(st.AdamV)}); err != nil {
+	if err := r.adam.Restore(optim.AdamState{Step: st.AdamStep, M: momentMap(st.AdamM), V: momentMap(st.AdamV)}); err != nil {
 		return fmt.Errorf("restore optimizer: %w", err)
 	}
 	if err := r.dropRNG.Restore(st.RNG); err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/seq2seq/transformer/graph"
 	"github.com/seq2seq/transformer/layers"
 	"github.com/seq2seq/transformer/train/checkpoint"
+	"github.com/seq2seq/transformer/train/optim"
 )
 
 // Options are a training run's command-line settings.
@@ -63,7 +64,7 @@ type run struct {
 	corpus   *Corpus
 	model    *layers.Transformer
 	params   *graph.Params
-	adam     *Adam
+	adam     *optim.Adam
 	dropRNG  *graph.RNG
 	iter     *data.Iterator
 	train    *lossGraphs
@@ -143,7 +144,7 @@ func newRun(cfg *Config, opt Options) (*run, error) {
 	}
 	r.dropRNG = master.Split()
 	r.iter = data.NewIterator(corpus.Train, cfg.Train.BatchSize, cfg.Data.Bucket, master.Uint64())
-	r.adam = NewAdam(cfg.Train.Beta1, cfg.Train.Beta2, cfg.Train.Eps)
+	r.adam = optim.NewAdam(cfg.Train.Beta1, cfg.Train.Beta2, cfg.Train.Eps)
 	if st != nil {
 		if err := r.restore(st); err != nil {
 			return nil, fmt.Errorf("resume %s: %w", r.runDir, err)
@@ -272,11 +273,11 @@ func (r *run) trainStep() (Record, data.Batch, error) {
 	if err != nil {
 		return Record{}, b, fmt.Errorf("step %d: %w", step, err)
 	}
-	rec := Record{Step: step, Loss: loss, LR: LearningRate(step, r.cfg.Train.LR, r.cfg.Train.Warmup, r.cfg.Train.Schedule)}
+	rec := Record{Step: step, Loss: loss, LR: optim.LearningRate(step, r.cfg.Train.LR, r.cfg.Train.Warmup, r.cfg.Train.Schedule)}
 	// The norm is finite exactly when every gradient is (it stands for a
 	// GradsFinite pass), and the update clips as ClipGradNorm would, in the
 	// same pass; clip_norm 0 only measures.
-	norm := gradNorm(ps)
+	norm := optim.GradNorm(ps)
 	if math.IsNaN(loss) || math.IsInf(loss, 0) || math.IsNaN(norm) || math.IsInf(norm, 0) {
 		if err := r.skipBatch(step, loss, ps); err != nil {
 			return Record{}, b, err
@@ -285,7 +286,7 @@ func (r *run) trainStep() (Record, data.Batch, error) {
 	} else {
 		r.streak = 0
 		rec.GradNorm = norm
-		if err := r.adam.update(ps, rec.LR, clipScale(norm, r.cfg.Train.ClipNorm)); err != nil {
+		if err := r.adam.Update(ps, rec.LR, optim.ClipScale(norm, r.cfg.Train.ClipNorm)); err != nil {
 			return Record{}, b, fmt.Errorf("step %d: %w", step, err)
 		}
 	}
@@ -301,7 +302,7 @@ const maxSkipStreak = 10
 // skipBatch handles a non-finite loss or gradient at step: an error under
 // on_nonfinite: stop, or after maxSkipStreak skips in a row; otherwise the
 // gradients are dropped and the batch counted as skipped.
-func (r *run) skipBatch(step int, loss float64, ps []Param) error {
+func (r *run) skipBatch(step int, loss float64, ps []optim.Param) error {
 	if r.cfg.Train.OnNonfinite != OnNonfiniteSkip {
 		return fmt.Errorf("step %d: loss %v or a gradient is not finite; checkpoints already in %s are intact (set train.on_nonfinite: skip to skip such batches)", step, loss, r.runDir)
 	}
@@ -319,7 +320,7 @@ func (r *run) skipBatch(step int, loss float64, ps []Param) error {
 
 // forwardBackward computes the batch's loss and gradients on one graph,
 // or on two at once when train.workers is 2.
-func (r *run) forwardBackward(b data.Batch) (float64, []Param, error) {
+func (r *run) forwardBackward(b data.Batch) (float64, []optim.Param, error) {
 	if r.workers[1] != nil {
 		return r.parallelStep(b)
 	}

@@ -1,4 +1,4 @@
-package train
+package optim
 
 import (
 	"math"
@@ -36,7 +36,7 @@ func TestAdamTwoStepsByHand(t *testing.T) {
 	}
 	for i, s := range steps {
 		copy(p[0].Grad, s.grad)
-		if err := a.Update(p, 0.1); err != nil {
+		if err := a.Update(p, 0.1, 1); err != nil {
 			t.Fatalf("step %d: Update error: %v", i+1, err)
 		}
 		for j := range s.value {
@@ -69,8 +69,8 @@ func TestAdamConvergesOnQuadratic(t *testing.T) {
 				p.Grad[j] += 2 * weight[i][j] * (p.Value[j] - target[i][j])
 			}
 		}
-		ClipGradNorm(params, 10)
-		if err := a.Update(params, LearningRate(step, 0.3, 20, ScheduleInverseSqrt)); err != nil {
+		clipGradNorm(params, 10)
+		if err := a.Update(params, LearningRate(step, 0.3, 20, ScheduleInverseSqrt), 1); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -114,7 +114,7 @@ func TestAdamStateRoundTripIsBitwise(t *testing.T) {
 	a := NewAdam(0.9, 0.98, 1e-9)
 	for step := 1; step <= 5; step++ {
 		grads(step, ps)
-		if err := a.Update(ps, 0.01); err != nil {
+		if err := a.Update(ps, 0.01, 1); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -127,10 +127,10 @@ func TestAdamStateRoundTripIsBitwise(t *testing.T) {
 	for step := 6; step <= 10; step++ {
 		grads(step, ps)
 		grads(step, savedParams)
-		if err := a.Update(ps, 0.01); err != nil {
+		if err := a.Update(ps, 0.01, 1); err != nil {
 			t.Fatal(err)
 		}
-		if err := b.Update(savedParams, 0.01); err != nil {
+		if err := b.Update(savedParams, 0.01, 1); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -153,13 +153,13 @@ func TestAdamStateIsACopy(t *testing.T) {
 	ps, grads := adamTestParams()
 	a := NewAdam(0.9, 0.98, 1e-9)
 	grads(1, ps)
-	if err := a.Update(ps, 0.01); err != nil {
+	if err := a.Update(ps, 0.01, 1); err != nil {
 		t.Fatal(err)
 	}
 	s := a.State()
 	before := s.M["x"][0]
 	grads(2, ps)
-	if err := a.Update(ps, 0.01); err != nil {
+	if err := a.Update(ps, 0.01, 1); err != nil {
 		t.Fatal(err)
 	}
 	if s.M["x"][0] != before {
@@ -189,7 +189,7 @@ func TestAdamRestoreErrors(t *testing.T) {
 
 func TestAdamUpdateErrors(t *testing.T) {
 	a := NewAdam(0.9, 0.98, 1e-9)
-	if err := a.Update([]Param{{Name: "w", Value: []float32{1, 2}, Grad: []float32{1, 1}}}, 0.1); err != nil {
+	if err := a.Update([]Param{{Name: "w", Value: []float32{1, 2}, Grad: []float32{1, 1}}}, 0.1, 1); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -204,7 +204,7 @@ func TestAdamUpdateErrors(t *testing.T) {
 	for _, tt := range tests {
 		before := a.State()
 		values := cloneParams(tt.params)
-		err := a.Update(tt.params, 0.1)
+		err := a.Update(tt.params, 0.1, 1)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: Update error = %v, want one containing %q", tt.name, err, tt.want)
 		}
@@ -236,9 +236,9 @@ func TestClipGradNorm(t *testing.T) {
 		for i, g := range tt.grads {
 			ps = append(ps, Param{Name: string(rune('a' + i)), Value: make([]float32, len(g)), Grad: append([]float32(nil), g...)})
 		}
-		norm := ClipGradNorm(ps, tt.maxNorm)
+		norm := clipGradNorm(ps, tt.maxNorm)
 		if norm != tt.wantNorm {
-			t.Errorf("%s: ClipGradNorm = %v, want %v", tt.name, norm, tt.wantNorm)
+			t.Errorf("%s: clipGradNorm = %v, want %v", tt.name, norm, tt.wantNorm)
 		}
 		for i, p := range ps {
 			for j := range p.Grad {
@@ -253,11 +253,11 @@ func TestClipGradNorm(t *testing.T) {
 func TestClipGradNormNaN(t *testing.T) {
 	nan32 := float32(math.NaN())
 	ps := []Param{{Name: "a", Value: []float32{0, 0}, Grad: []float32{nan32, 1}}}
-	if norm := ClipGradNorm(ps, 1); !math.IsNaN(norm) {
-		t.Errorf("ClipGradNorm with a NaN gradient = %v, want NaN", norm)
+	if norm := clipGradNorm(ps, 1); !math.IsNaN(norm) {
+		t.Errorf("clipGradNorm with a NaN gradient = %v, want NaN", norm)
 	}
 	if ps[0].Grad[1] != 1 {
-		t.Errorf("ClipGradNorm with a NaN gradient scaled the others to %v, want 1 kept", ps[0].Grad[1])
+		t.Errorf("clipGradNorm with a NaN gradient scaled the others to %v, want 1 kept", ps[0].Grad[1])
 	}
 }
 
@@ -274,8 +274,8 @@ func TestGradsFinite(t *testing.T) {
 	}
 	for _, tt := range tests {
 		ps := []Param{{Name: "ok", Value: []float32{1}, Grad: []float32{1}}, {Name: "x", Value: make([]float32, len(tt.grads)), Grad: tt.grads}}
-		if got := GradsFinite(ps); got != tt.want {
-			t.Errorf("GradsFinite(%v) = %v, want %v", tt.grads, got, tt.want)
+		if got := gradsFinite(ps); got != tt.want {
+			t.Errorf("gradsFinite(%v) = %v, want %v", tt.grads, got, tt.want)
 		}
 	}
 }
@@ -372,7 +372,7 @@ func TestAdamUpdateMatchesSerialReference(t *testing.T) {
 				}
 				lr := 0.01 * float64(step)
 				withProcs(procs, func() {
-					if err := a.Update(got, lr); err != nil {
+					if err := a.Update(got, lr, 1); err != nil {
 						t.Fatal(err)
 					}
 				})
@@ -398,7 +398,7 @@ func TestAdamUpdateMatchesSerialReference(t *testing.T) {
 }
 
 // TestAdamUpdateScaledIsClipThenUpdate checks that update with the scale
-// clipScale gives, as trainStep calls it, matches ClipGradNorm followed by
+// ClipScale gives, as trainStep calls it, matches clipGradNorm followed by
 // Update bitwise, clipping or not.
 func TestAdamUpdateScaledIsClipThenUpdate(t *testing.T) {
 	lens := []int{64, 3*gradChunk + 5, 0, 21440, 16384, 1}
@@ -414,15 +414,15 @@ func TestAdamUpdateScaledIsClipThenUpdate(t *testing.T) {
 					copy(twoPass[i].Grad, grads[i].Grad)
 				}
 				withProcs(procs, func() {
-					scale := clipScale(gradNorm(fused), maxNorm)
+					scale := ClipScale(GradNorm(fused), maxNorm)
 					if scale != 1 {
 						scaled++
 					}
-					if err := a.update(fused, 0.01, scale); err != nil {
+					if err := a.Update(fused, 0.01, scale); err != nil {
 						t.Fatal(err)
 					}
-					ClipGradNorm(twoPass, maxNorm)
-					if err := b.Update(twoPass, 0.01); err != nil {
+					clipGradNorm(twoPass, maxNorm)
+					if err := b.Update(twoPass, 0.01, 1); err != nil {
 						t.Fatal(err)
 					}
 				})
@@ -441,7 +441,7 @@ func TestAdamUpdateScaledIsClipThenUpdate(t *testing.T) {
 					{"v", a.V[p.Name], b.V[p.Name]},
 				} {
 					if j, ok := sameBits(c.got, c.want); !ok {
-						t.Errorf("max norm %v, GOMAXPROCS %d: %s of %s after update differs from ClipGradNorm then Update at %d", maxNorm, procs, c.what, p.Name, j)
+						t.Errorf("max norm %v, GOMAXPROCS %d: %s of %s after update differs from clipGradNorm then Update at %d", maxNorm, procs, c.what, p.Name, j)
 					}
 				}
 			}
@@ -449,7 +449,7 @@ func TestAdamUpdateScaledIsClipThenUpdate(t *testing.T) {
 	}
 }
 
-// refClip is ClipGradNorm's documented summation written out serially:
+// refClip is clipGradNorm's documented summation written out serially:
 // squares summed in float64 over runs of at most gradChunk elements of one
 // parameter, the run sums added in order; then the scaling.
 func refClip(ps []Param, maxNorm float64) float64 {
@@ -493,10 +493,10 @@ func TestClipGradNormMatchesSerialReference(t *testing.T) {
 				spreadMagnitudes(got)
 				spreadMagnitudes(want)
 				var norm float64
-				withProcs(procs, func() { norm = ClipGradNorm(got, maxNorm) })
+				withProcs(procs, func() { norm = clipGradNorm(got, maxNorm) })
 				wantNorm := refClip(want, maxNorm)
 				if math.Float64bits(norm) != math.Float64bits(wantNorm) {
-					t.Errorf("%s, max %v, GOMAXPROCS %d: ClipGradNorm = %v, want %v bitwise", tt.name, maxNorm, procs, norm, wantNorm)
+					t.Errorf("%s, max %v, GOMAXPROCS %d: clipGradNorm = %v, want %v bitwise", tt.name, maxNorm, procs, norm, wantNorm)
 				}
 				for i := range got {
 					if j, ok := sameBits(got[i].Grad, want[i].Grad); !ok {
@@ -509,8 +509,8 @@ func TestClipGradNormMatchesSerialReference(t *testing.T) {
 }
 
 // TestClipGradNormDetectsNonFinite checks that a non-finite norm (of
-// gradNorm, which trainStep checks in place of GradsFinite, and of
-// ClipGradNorm) is exactly a non-finite gradient, and that ClipGradNorm
+// GradNorm, which trainStep checks in place of gradsFinite, and of
+// clipGradNorm) is exactly a non-finite gradient, and that clipGradNorm
 // then leaves the gradients alone.
 func TestClipGradNormDetectsNonFinite(t *testing.T) {
 	nan, inf := float32(math.NaN()), float32(math.Inf(1))
@@ -539,14 +539,14 @@ func TestClipGradNormDetectsNonFinite(t *testing.T) {
 			ps := randomParams([]int{64, big}, 5)
 			tt.set(ps)
 			before := cloneParams(ps)
-			finite := GradsFinite(ps)
+			finite := gradsFinite(ps)
 			var norm, clipNorm float64
-			withProcs(procs, func() { norm, clipNorm = gradNorm(ps), ClipGradNorm(ps, 1) })
+			withProcs(procs, func() { norm, clipNorm = GradNorm(ps), clipGradNorm(ps, 1) })
 			if normFinite := !math.IsNaN(norm) && !math.IsInf(norm, 0); normFinite != finite {
-				t.Errorf("%s, GOMAXPROCS %d: gradNorm = %v, GradsFinite = %v: want both finite or both not", tt.name, procs, norm, finite)
+				t.Errorf("%s, GOMAXPROCS %d: GradNorm = %v, gradsFinite = %v: want both finite or both not", tt.name, procs, norm, finite)
 			}
 			if math.Float64bits(clipNorm) != math.Float64bits(norm) {
-				t.Errorf("%s, GOMAXPROCS %d: ClipGradNorm = %v, gradNorm = %v: want the same", tt.name, procs, clipNorm, norm)
+				t.Errorf("%s, GOMAXPROCS %d: clipGradNorm = %v, GradNorm = %v: want the same", tt.name, procs, clipNorm, norm)
 			}
 			if !finite {
 				for i := range ps {
@@ -617,9 +617,9 @@ func tinyModelLens() []int {
 
 // BenchmarkSerialPart times the work of a two-worker training step after
 // the graphs have run, on the parameters of the tiny model: the serial
-// reference (combine, GradsFinite, norm, scaling and Adam, one pass each on
+// reference (combine, gradsFinite, norm, scaling and Adam, one pass each on
 // one goroutine, as before they were split and fused) against what
-// parallelStep and trainStep now call: combineGrads, gradNorm and update.
+// parallelStep and trainStep now call: CombineGrads, GradNorm and update.
 func BenchmarkSerialPart(b *testing.B) {
 	lens := tinyModelLens()
 	src0, src1 := randomParams(lens, 1), randomParams(lens, 2)
@@ -641,7 +641,7 @@ func BenchmarkSerialPart(b *testing.B) {
 				}
 				clear(g1)
 			}
-			if !GradsFinite(p0) {
+			if !gradsFinite(p0) {
 				b.Fatal("non-finite gradients")
 			}
 			refClip(p0, 1)
@@ -652,14 +652,53 @@ func BenchmarkSerialPart(b *testing.B) {
 		a := NewAdam(0.9, 0.98, 1e-9)
 		for b.Loop() {
 			refill()
-			combineGrads(p0, p1, 0.4, 0.6)
-			norm := gradNorm(p0)
+			CombineGrads(p0, p1, 0.4, 0.6)
+			norm := GradNorm(p0)
 			if math.IsNaN(norm) || math.IsInf(norm, 0) {
 				b.Fatal("non-finite gradients")
 			}
-			if err := a.update(p0, 1e-3, clipScale(norm, 1)); err != nil {
+			if err := a.Update(p0, 1e-3, ClipScale(norm, 1)); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
+}
+
+// clipGradNorm is the two-pass clipping that Update with ClipScale fuses
+// into one pass, kept as the tests' reference: it returns the global L2 norm of all gradients and, when
+// maxNorm > 0 and the norm exceeds it, scales every gradient by
+// maxNorm/norm. A maxNorm <= 0 only measures. A non-finite norm is returned
+// without scaling, so the caller can detect it: since the squares of
+// float32 values are summed in float64, which they cannot overflow, the
+// norm is finite exactly when every gradient is (see gradsFinite).
+//
+// The squares are summed in float64 span by span (at most gradChunk
+// elements of one parameter, in element order) and the span sums added in
+// parameter and element order. The spans are summed and scaled in
+// parallel; the order is fixed, so the result is too.
+func clipGradNorm(params []Param, maxNorm float64) (norm float64) {
+	norm = GradNorm(params)
+	scale := ClipScale(norm, maxNorm)
+	if scale == 1 {
+		return norm
+	}
+	ss := gradSpans(params)
+	forSpans(ss, func(k int) {
+		s := ss[k]
+		scaleGrads(params[s.param].Grad[s.lo:s.hi], scale)
+	})
+	return norm
+}
+
+// gradsFinite reports whether every gradient is neither NaN nor infinite.
+func gradsFinite(params []Param) bool {
+	for _, p := range params {
+		for _, g := range p.Grad {
+			f := float64(g)
+			if math.IsNaN(f) || math.IsInf(f, 0) {
+				return false
+			}
+		}
+	}
+	return true
 }
