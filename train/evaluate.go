@@ -17,7 +17,7 @@ import (
 // run largest first, so that the pool grows once, on the first, instead of
 // at nearly every batch of the length-sorted order; the losses are summed
 // in that order all the same.
-func validLoss(gs *lossGraphs, pairs []data.Encoded, batchSize, bucket int) (float64, error) {
+func validLoss(gs *graphCache, pairs []data.Encoded, batchSize, bucket int) (float64, error) {
 	batches := data.EvalBatches(pairs, batchSize, bucket)
 	losses := make([]float64, len(batches))
 	for _, i := range largestFirst(batches) {
@@ -26,7 +26,7 @@ func validLoss(gs *lossGraphs, pairs []data.Encoded, batchSize, bucket int) (flo
 		if err != nil {
 			return 0, err
 		}
-		loss, err := g.run(b.Src, b.TgtIn, b.TgtOut)
+		loss, err := g.execute(b.Src, b.TgtIn, b.TgtOut)
 		if err != nil {
 			return 0, fmt.Errorf("validation loss: %w", err)
 		}

@@ -36,7 +36,8 @@ func splitBatch(b data.Batch) [2]data.Batch {
 // parallelStep runs the two halves of a batch on two graphs at once (they
 // only read the shared weights) and combines them into the token-weighted
 // mean loss and gradient the whole batch would give, written into the first
-// graph's gradient buffers; the second graph's are zeroed. Each worker
+// graph's gradient buffers (the step zeroes both workers' buffers once it
+// has used them). Each worker
 // draws its dropout masks in its own goroutine: the first from the run's
 // dropout generator, the second from a generator split off it at the start
 // of the step, so a run is reproducible (and resumable) for a given number
@@ -59,7 +60,7 @@ func (r *run) parallelStep(b data.Batch) (loss float64, ps []optim.Param, err er
 	var wg sync.WaitGroup
 	for w := range gs {
 		wg.Go(func() {
-			losses[w], grads[w], errs[w] = gs[w].runHalf(halves[w], rngs[w])
+			losses[w], grads[w], errs[w] = gs[w].runOn(halves[w], rngs[w])
 		})
 	}
 	wg.Wait()
@@ -70,30 +71,9 @@ func (r *run) parallelStep(b data.Batch) (loss float64, ps []optim.Param, err er
 	}
 	n0, n1 := float64(halves[0].TgtTokens), float64(halves[1].TgtTokens)
 	if n0+n1 == 0 {
-		for _, p := range grads[1] {
-			clear(p.Grad)
-		}
 		return 0, grads[0], nil
 	}
 	w0, w1 := n0/(n0+n1), n1/(n0+n1)
 	optim.CombineGrads(grads[0], grads[1], w0, w1)
 	return w0*losses[0] + w1*losses[1], grads[0], nil
-}
-
-// runHalf is one worker's part of parallelStep: it draws the dropout masks
-// from rng, runs the graph on h, and returns the loss and the gradients,
-// with the run's intermediate values already released.
-func (g *lossGraph) runHalf(h data.Batch, rng *graph.RNG) (float64, []optim.Param, error) {
-	if err := g.b.FillDropout(rng); err != nil {
-		return 0, nil, err
-	}
-	loss, err := g.run(h.Src, h.TgtIn, h.TgtOut)
-	if err != nil {
-		return 0, nil, err
-	}
-	ps, err := g.grads()
-	if err != nil {
-		return 0, nil, err
-	}
-	return loss, ps, g.release()
 }

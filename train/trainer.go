@@ -67,9 +67,9 @@ type run struct {
 	adam     *optim.Adam
 	dropRNG  *graph.RNG
 	iter     *data.Iterator
-	train    *lossGraphs
-	workers  [2]*lossGraphs // per-worker graphs when train.workers is 2
-	eval     *lossGraphs
+	train    *graphCache
+	workers  [2]*graphCache // per-worker graphs when train.workers is 2
+	eval     *graphCache
 	metrics  *metricsFile
 	step     int
 	best     float64
@@ -164,10 +164,10 @@ func newRun(cfg *Config, opt Options) (*run, error) {
 			return nil, err
 		}
 	}
-	r.train = newLossGraphs(r.model, r.params, true, cfg.Train.LabelSmoothing)
-	r.eval = newLossGraphs(r.model, r.params, false, cfg.Train.LabelSmoothing)
+	r.train = newGraphCache(r.model, r.params, true, cfg.Train.LabelSmoothing)
+	r.eval = newGraphCache(r.model, r.params, false, cfg.Train.LabelSmoothing)
 	if cfg.Train.Workers == 2 {
-		r.workers = [2]*lossGraphs{r.train, newLossGraphs(r.model, r.params, true, cfg.Train.LabelSmoothing)}
+		r.workers = [2]*graphCache{r.train, newGraphCache(r.model, r.params, true, cfg.Train.LabelSmoothing)}
 	}
 	fmt.Fprintf(opt.Log, "model: %d parameters in %d tensors\n", r.params.Count(), len(r.params.List()))
 	return r, nil
@@ -270,6 +270,7 @@ func (r *run) trainStep() (Record, data.Batch, error) {
 	b := r.iter.Next()
 	step := r.step + 1
 	loss, ps, err := r.forwardBackward(b)
+	defer r.zeroGrads()
 	if err != nil {
 		return Record{}, b, fmt.Errorf("step %d: %w", step, err)
 	}
@@ -279,7 +280,7 @@ func (r *run) trainStep() (Record, data.Batch, error) {
 	// same pass; clip_norm 0 only measures.
 	norm := optim.GradNorm(ps)
 	if math.IsNaN(loss) || math.IsInf(loss, 0) || math.IsNaN(norm) || math.IsInf(norm, 0) {
-		if err := r.skipBatch(step, loss, ps); err != nil {
+		if err := r.skipBatch(step, loss); err != nil {
 			return Record{}, b, err
 		}
 		rec.Skipped = true
@@ -301,13 +302,11 @@ const maxSkipStreak = 10
 
 // skipBatch handles a non-finite loss or gradient at step: an error under
 // on_nonfinite: stop, or after maxSkipStreak skips in a row; otherwise the
-// gradients are dropped and the batch counted as skipped.
-func (r *run) skipBatch(step int, loss float64, ps []optim.Param) error {
+// gradients are dropped (trainStep zeroes them) and the batch counted as
+// skipped.
+func (r *run) skipBatch(step int, loss float64) error {
 	if r.cfg.Train.OnNonfinite != OnNonfiniteSkip {
 		return fmt.Errorf("step %d: loss %v or a gradient is not finite; checkpoints already in %s are intact (set train.on_nonfinite: skip to skip such batches)", step, loss, r.runDir)
-	}
-	for _, p := range ps {
-		clear(p.Grad)
 	}
 	r.skipped++
 	r.streak++
@@ -328,18 +327,16 @@ func (r *run) forwardBackward(b data.Batch) (float64, []optim.Param, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	if err := g.b.FillDropout(r.dropRNG); err != nil {
-		return 0, nil, err
+	return g.runOn(b, r.dropRNG)
+}
+
+// zeroGrads zeroes the gradient buffers of every training cache once the
+// step has used them.
+func (r *run) zeroGrads() {
+	r.train.zeroGrads()
+	if r.workers[1] != nil {
+		r.workers[1].zeroGrads()
 	}
-	loss, err := g.run(b.Src, b.TgtIn, b.TgtOut)
-	if err != nil {
-		return 0, nil, err
-	}
-	ps, err := g.grads()
-	if err != nil {
-		return 0, nil, err
-	}
-	return loss, ps, g.release()
 }
 
 // evaluate adds validation loss and greedy BLEU on the first

@@ -45,8 +45,8 @@ func NewAdam(beta1, beta2, eps float64) *Adam {
 // Update takes one Adam step with learning rate lr on every parameter, its
 // gradient first multiplied by gradScale (each product rounded to float32,
 // as clipping stores it; pass ClipScale's factor to clip in the same pass,
-// 1 for none), and then zeroes each Grad, since the graph engine adds
-// gradients up across runs. For a step t (1-based) and gradient g it computes
+// 1 for none). It leaves Grad as it was: whoever owns the gradient buffers
+// zeroes them. For a step t (1-based) and gradient g it computes
 //
 //	m = beta1*m + (1-beta1)*g
 //	v = beta2*v + (1-beta2)*g*g
@@ -92,8 +92,7 @@ type adamCoeffs struct {
 }
 
 // apply takes the step on the elements of value with gradients grad (each
-// scaled by gradScale first) and moments m and v (all of one length) and
-// zeroes grad.
+// scaled by gradScale first) and moments m and v (all of one length).
 func (c adamCoeffs) apply(value, grad, m, v []float32) {
 	value, m, v = value[:len(grad)], m[:len(grad)], v[:len(grad)]
 	b1, b2 := c.b1, c.b2
@@ -104,7 +103,6 @@ func (c adamCoeffs) apply(value, grad, m, v []float32) {
 		m[i], v[i] = float32(mi), float32(vi)
 		denom := math.Sqrt(vi)/c.sqrtBC2 + c.eps
 		value[i] = float32(float64(value[i]) - c.stepSize*mi/denom)
-		grad[i] = 0
 	}
 }
 

@@ -43,10 +43,3 @@ func sumSquares(g []float32) float64 {
 	}
 	return sum
 }
-
-// scaleGrads multiplies every element of g by scale, in float64.
-func scaleGrads(g []float32, scale float64) {
-	for i, x := range g {
-		g[i] = float32(float64(x) * scale)
-	}
-}

@@ -7,8 +7,8 @@ import (
 )
 
 // CombineGrads sets every gradient of p0 to w0*g0 + w1*g1, computed in
-// float64, where g1 is the gradient of p1 at the same place, and zeroes
-// p1's. p0 and p1 list the same parameters in the same order.
+// float64, where g1 is the gradient of p1 at the same place; p1 is left
+// as it was. p0 and p1 list the same parameters in the same order.
 func CombineGrads(p0, p1 []Param, w0, w1 float64) {
 	ss := gradSpans(p0)
 	forSpans(ss, func(k int) {
@@ -19,7 +19,6 @@ func CombineGrads(p0, p1 []Param, w0, w1 float64) {
 		for j := range g0 {
 			g0[j] = float32(w0*float64(g0[j]) + w1*float64(g1[j]))
 		}
-		clear(g1)
 	})
 }
 
