@@ -59,7 +59,7 @@ func (tr *Translator) Attention(src, out []int) (*Attention, error) {
 		return nil, err
 	}
 	defer g.vm.Close()
-	if err := g.run(src, out); err != nil {
+	if err := g.execute(src, out); err != nil {
 		return nil, err
 	}
 	return g.collect(len(src), len(out)+1)
@@ -107,9 +107,9 @@ func (g *attnGraph) tagged(format string, n int) ([]*G.Node, error) {
 	return nodes, nil
 }
 
-// run binds src and BOS + out, PAD-padded to the graph's lengths, and runs
+// execute binds src and BOS + out, PAD-padded to the graph's lengths, and runs
 // the graph.
-func (g *attnGraph) run(src, out []int) error {
+func (g *attnGraph) execute(src, out []int) error {
 	if err := g.in.BindSource(padRows([][]int{src}, g.in.S)); err != nil {
 		return fmt.Errorf("attention: %w", err)
 	}

@@ -44,7 +44,7 @@ func splitBatch(b data.Batch) [2]data.Batch {
 // of workers. Each worker also collects its gradients and releases its
 // graph's intermediate values in its goroutine, which leaves only the
 // combination, itself split over goroutines, to the caller.
-func (r *run) parallelStep(b data.Batch) (loss float64, ps []optim.Param, err error) {
+func (r *trainer) parallelStep(b data.Batch) (loss float64, ps []optim.Param, err error) {
 	halves := splitBatch(b)
 	var gs [2]*lossGraph
 	for w := range gs {

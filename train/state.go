@@ -79,7 +79,7 @@ func WeightsDigest(ps *graph.Params) string {
 }
 
 // snapshot captures everything a resume needs.
-func (r *run) snapshot() (*checkpoint.State, error) {
+func (r *trainer) snapshot() (*checkpoint.State, error) {
 	cfgYAML, err := r.cfg.Marshal()
 	if err != nil {
 		return nil, err
@@ -107,7 +107,7 @@ func (r *run) snapshot() (*checkpoint.State, error) {
 }
 
 // restore loads a checkpoint's weights, optimizer, RNG and data position.
-func (r *run) restore(st *checkpoint.State) error {
+func (r *trainer) restore(st *checkpoint.State) error {
 	if err := restoreParams(r.params, st.Params); err != nil {
 		return err
 	}
