@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/seq2seq/transformer/data"
 )
 
 // Validate checks every value of c without touching the file system. It
@@ -125,7 +127,7 @@ func (m ModelConfig) validate(v *validator, maxLen, bucket int) {
 	v.unitInterval("model.dropout", m.Dropout)
 	need := maxLen + 2 // BOS and EOS
 	if bucket > 0 {
-		need = max(need, (maxLen+1+bucket-1)/bucket*bucket) // target graphs are rounded up to the bucket
+		need = max(need, data.BucketLen(maxLen+1, bucket)) // target graphs are rounded up to the bucket
 	}
 	if m.MaxPositions < need {
 		v.fail("model.max_positions", "%d must be at least %d for data.max_len %d (plus BOS and EOS, rounded up to data.bucket %d)", m.MaxPositions, need, maxLen, bucket)
