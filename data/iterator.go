@@ -87,5 +87,5 @@ func (it *Iterator) Restore(s IterState) error {
 	return nil
 }
 
-// BatchesPerEpoch is the number of batches in one epoch.
-func (it *Iterator) BatchesPerEpoch() int { return len(it.batches) }
+// batchesPerEpoch is the number of batches in one epoch.
+func (it *Iterator) batchesPerEpoch() int { return len(it.batches) }

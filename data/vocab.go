@@ -82,8 +82,8 @@ func NewVocabFromTokens(toks []string) (*Vocab, error) {
 	return v, nil
 }
 
-// LoadVocab reads a vocabulary file, one token a line.
-func LoadVocab(path string) (*Vocab, error) {
+// loadVocab reads a vocabulary file, one token a line.
+func loadVocab(path string) (*Vocab, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("load vocabulary: %w", err)

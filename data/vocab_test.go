@@ -37,9 +37,9 @@ func TestVocabEncodeDecodeAndSave(t *testing.T) {
 	if err := v.Save(path); err != nil {
 		t.Fatal(err)
 	}
-	w, err := LoadVocab(path)
+	w, err := loadVocab(path)
 	if err != nil || !reflect.DeepEqual(w.Tokens(), v.Tokens()) {
-		t.Fatalf("LoadVocab = %v, %v; want %v", w, err, v.Tokens())
+		t.Fatalf("loadVocab = %v, %v; want %v", w, err, v.Tokens())
 	}
 }
 

@@ -22,7 +22,7 @@ func TestBMMMatchesGorgonia(t *testing.T) {
 				bShape = []int{3, 2, 5}
 			}
 			ps := randomParams(t, 11, 1, map[string][]int{"a": aShape, "b": bShape}, "a", "b")
-			ours := run(t, ps, func(b *Builder) *G.Node { return b.BMM(b.Param("a"), b.Param("b"), tc.ta, tc.tb) }, nil)
+			ours := run(t, ps, func(b *Builder) *G.Node { return b.bmm(b.Param("a"), b.Param("b"), tc.ta, tc.tb) }, nil)
 			theirs := run(t, ps, func(b *Builder) *G.Node { return b.BatchedMatMul(b.Param("a"), b.Param("b"), tc.ta, tc.tb) }, nil)
 			for i := range theirs {
 				if math.Abs(ours[i]-theirs[i]) > 1e-12 {
@@ -30,7 +30,7 @@ func TestBMMMatchesGorgonia(t *testing.T) {
 				}
 			}
 			rep, err := CheckGradients(ps, func(b *Builder) *G.Node {
-				return weightedSum(b, b.BMM(b.Param("a"), b.Param("b"), tc.ta, tc.tb), 12)
+				return weightedSum(b, b.bmm(b.Param("a"), b.Param("b"), tc.ta, tc.tb), 12)
 			}, nil, CheckOptions{})
 			if err != nil {
 				t.Fatal(err)
@@ -75,12 +75,12 @@ func TestHeadProductsMatchReshapeTranspose(t *testing.T) {
 			func(b *Builder) *G.Node { return b.HeadScores(b.Param("q"), b.Param("k"), batch, heads) },
 			func(b *Builder) *G.Node {
 				q, k := splitRef(b, b.Param("q"), batch, tq, heads, dh), splitRef(b, b.Param("k"), batch, tk, heads, dh)
-				return b.BMM(q, k, false, true)
+				return b.bmm(q, k, false, true)
 			}},
 		{"context",
 			func(b *Builder) *G.Node { return b.HeadContext(b.Param("p"), b.Param("k"), batch, heads) },
 			func(b *Builder) *G.Node {
-				ctx := b.BMM(b.Param("p"), splitRef(b, b.Param("k"), batch, tk, heads, dh), false, false) // (B*H, Tq, dh)
+				ctx := b.bmm(b.Param("p"), splitRef(b, b.Param("k"), batch, tk, heads, dh), false, false) // (B*H, Tq, dh)
 				ctx = b.Transpose(b.Reshape(ctx, batch, heads, tq, dh), 0, 2, 1, 3)                       // (B, Tq, H, dh)
 				return b.Reshape(ctx, batch*tq, heads*dh)
 			}},

@@ -34,7 +34,7 @@ func NewTranslator(m *layers.Transformer, ps *graph.Params, bucket int, maxLenA 
 // maxOut is the longest output allowed for a source of n tokens, EOS
 // excluded, within the model's positions.
 func (tr *Translator) maxOut(n int) int {
-	limit := int(tr.MaxLenA*float64(n)) + tr.MaxLenB
+	limit := DecodeConfig{MaxLenA: tr.MaxLenA, MaxLenB: tr.MaxLenB}.MaxOutputLen(n)
 	return max(1, min(limit, tr.Model.Cfg.MaxPositions-1))
 }
 

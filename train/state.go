@@ -3,7 +3,6 @@ package train
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
 
 	"github.com/seq2seq/transformer/data"
 	"github.com/seq2seq/transformer/graph"
@@ -128,14 +127,4 @@ func (r *trainer) restore(st *checkpoint.State) error {
 	fmt.Sscan(st.Extra["skipped"], &r.skipped)
 	fmt.Sscan(st.Extra["skip_streak"], &r.streak)
 	return nil
-}
-
-// sortedNames is used by tests and inspect output.
-func sortedNames(m map[string][]float32) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
