@@ -84,6 +84,14 @@ type TrainConfig struct {
 	ValidBLEUSentences int     `yaml:"valid_bleu_sentences"` // greedy BLEU on the first N valid sentences, 0 = none; default 200
 	OnNonfinite        string  `yaml:"on_nonfinite"`         // one of OnNonfiniteChoices; default stop
 	Workers            int     `yaml:"workers"`              // data-parallel graph replicas, 1 or 2; default 1
+	// Patience ends the run after this many evaluations in a row without
+	// improvement of EarlyStoppingMetric; 0 turns early stopping off.
+	// Default 0.
+	Patience int `yaml:"patience"`
+	// EarlyStoppingMetric is the validation score that early stopping and
+	// the best checkpoint follow: bleu (higher is better) or loss (lower is
+	// better). Default bleu.
+	EarlyStoppingMetric string `yaml:"early_stopping_metric"`
 }
 
 // DecodeConfig is beam search. The longest output for a source of n tokens
@@ -104,6 +112,15 @@ const (
 
 // Schedules lists the valid values of train.schedule.
 var Schedules = optim.Schedules
+
+// Values of train.early_stopping_metric.
+const (
+	MetricBLEU = "bleu" // validation greedy BLEU, higher is better
+	MetricLoss = "loss" // validation loss, lower is better
+)
+
+// EarlyStoppingMetrics lists the valid values of train.early_stopping_metric.
+var EarlyStoppingMetrics = []string{MetricBLEU, MetricLoss}
 
 // Values of train.on_nonfinite: what a NaN or infinite loss or gradient does.
 const (
@@ -139,6 +156,7 @@ func DefaultConfig() *Config {
 			LabelSmoothing: 0.1, ClipNorm: 1.0, Beta1: 0.9, Beta2: 0.98, Eps: 1e-9,
 			EvalEvery: 500, SaveEvery: 500, LogEvery: 50, KeepLast: 3,
 			ValidBLEUSentences: 200, OnNonfinite: OnNonfiniteStop, Workers: 1,
+			EarlyStoppingMetric: MetricBLEU,
 		},
 		Decode: DecodeConfig{Beam: 4, Alpha: 0.6, MaxLenA: 1.5, MaxLenB: 10},
 	}

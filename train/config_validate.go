@@ -155,6 +155,11 @@ func (t TrainConfig) validate(v *validator) {
 	if t.Workers < 1 || t.Workers > MaxWorkers {
 		v.fail("train.workers", "%d must be 1 or %d", t.Workers, MaxWorkers)
 	}
+	v.nonNegative("train.patience", t.Patience)
+	v.oneOf("train.early_stopping_metric", t.EarlyStoppingMetric, EarlyStoppingMetrics)
+	if t.Patience > 0 && t.EarlyStoppingMetric == MetricBLEU && t.ValidBLEUSentences == 0 {
+		v.fail("train.early_stopping_metric", "bleu needs train.valid_bleu_sentences > 0 (or use loss)")
+	}
 }
 
 // validate checks the decode group.

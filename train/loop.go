@@ -14,7 +14,11 @@ import (
 func (r *trainer) loop(ctx context.Context) (*Result, error) {
 	tc := r.cfg.Train
 	bar := newProgress(r.opt, r.step, tc.Steps, tc.LogEvery)
-	for r.step < tc.Steps {
+	log := r.opt.Log
+	r.opt.Log = bar.clearing(log) // the bar is cleared before every log line
+	defer func() { r.opt.Log = log }()
+	stopped := false
+	for r.step < tc.Steps && !stopped {
 		if ctx.Err() != nil {
 			bar.finish()
 			return r.interrupt()
@@ -33,17 +37,43 @@ func (r *trainer) loop(ctx context.Context) (*Result, error) {
 			return nil, fmt.Errorf("step %d: write metrics: %w", r.step, err)
 		}
 		bar.update(rec)
+		if err := r.afterEval(rec); err != nil {
+			return nil, err
+		}
 		if r.opt.OnStep != nil {
 			r.opt.OnStep(r.step)
 		}
-		if r.step%tc.SaveEvery == 0 || r.step == tc.Steps {
-			if err := r.save(rec.ValidBLEU); err != nil {
+		score := r.evalScore(rec)
+		stopped = r.patienceOut(score)
+		if r.step%tc.SaveEvery == 0 || r.step == tc.Steps || stopped {
+			if err := r.save(score); err != nil {
 				return nil, err
 			}
 		}
 	}
 	bar.finish()
-	return r.finish()
+	if stopped {
+		fmt.Fprintf(r.opt.Log, "step %d: early stopping: validation %s did not improve for %d evaluations (train.patience); best checkpoint kept\n",
+			r.step, r.cfg.Train.EarlyStoppingMetric, r.stale)
+	}
+	res, err := r.finish()
+	if res != nil {
+		res.EarlyStopped = stopped
+	}
+	return res, err
+}
+
+// afterEval, after a step that evaluated, flushes metrics.jsonl and calls
+// Options.OnEval with the run directory.
+func (r *trainer) afterEval(rec Record) error {
+	if rec.ValidLoss == nil || r.opt.OnEval == nil || r.metrics == nil {
+		return nil
+	}
+	if err := r.metrics.flush(); err != nil {
+		return fmt.Errorf("step %d: %w", r.step, err)
+	}
+	r.opt.OnEval(r.runDir)
+	return nil
 }
 
 // trainStep runs one optimizer step on the next batch.

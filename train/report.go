@@ -38,11 +38,12 @@ func (r *trainer) translator() *Translator {
 	return NewTranslator(r.model, r.params, r.cfg.Data.Bucket, d.MaxLenA, d.MaxLenB)
 }
 
-// save writes a checkpoint; it becomes best when validBLEU beats the best.
-func (r *trainer) save(validBLEU *float64) error {
-	best := validBLEU != nil && *validBLEU > r.best
+// save writes a checkpoint; it becomes best when score (evalScore of this
+// step's evaluation, nil without one) beats the best saved.
+func (r *trainer) save(score *float64) error {
+	best := score != nil && *score > r.best
 	if best {
-		r.best, r.bestStep = *validBLEU, r.step
+		r.best, r.bestStep = *score, r.step
 	}
 	if err := r.metrics.flush(); err != nil {
 		return fmt.Errorf("step %d: %w", r.step, err)

@@ -88,6 +88,8 @@ func (r *trainer) snapshot() (*checkpoint.State, error) {
 		return nil, err
 	}
 	as := r.adam.State()
+	extra := map[string]string{"skipped": fmt.Sprint(r.skipped), "skip_streak": fmt.Sprint(r.streak)}
+	r.earlyStopExtra(extra)
 	return &checkpoint.State{
 		Step:      r.step,
 		Config:    cfgYAML,
@@ -101,7 +103,7 @@ func (r *trainer) snapshot() (*checkpoint.State, error) {
 		TgtVocab:  r.corpus.Tgt.Tokens(),
 		BestScore: r.best,
 		BestStep:  r.bestStep,
-		Extra:     map[string]string{"skipped": fmt.Sprint(r.skipped), "skip_streak": fmt.Sprint(r.streak)},
+		Extra:     extra,
 	}, nil
 }
 
@@ -126,5 +128,5 @@ func (r *trainer) restore(st *checkpoint.State) error {
 	r.step, r.best, r.bestStep = st.Step, st.BestScore, st.BestStep
 	fmt.Sscan(st.Extra["skipped"], &r.skipped)
 	fmt.Sscan(st.Extra["skip_streak"], &r.streak)
-	return nil
+	return r.restoreEarlyStop(st.Extra)
 }

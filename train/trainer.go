@@ -16,15 +16,19 @@ import (
 
 // Options are a training run's command-line settings.
 type Options struct {
-	Resume   bool           // continue from the run directory's newest valid checkpoint
-	Steps    int            // overrides train.steps when > 0
-	Out      string         // overrides the output root when not empty
-	Stdout   io.Writer      // progress and the final report
-	Log      io.Writer      // informational and warning lines
-	Progress bool           // draw a progress bar (stdout is a terminal)
-	OnStep   func(step int) // called after each completed step (tests use it to interrupt)
-	DryRun   bool           // write no metrics and no checkpoints (bench)
-	From     string         // start from this checkpoint (step or run directory) instead of the run's own
+	Resume   bool      // continue from the run directory's newest valid checkpoint
+	Steps    int       // overrides train.steps when > 0
+	Out      string    // overrides the output root when not empty
+	Stdout   io.Writer // progress and the final report
+	Log      io.Writer // informational and warning lines
+	Progress bool      // draw a progress bar (stdout is a terminal)
+	// OnEval, when not nil, is called with the run directory after each
+	// evaluation's metrics line is written and flushed to metrics.jsonl
+	// (e.g. to redraw a plot of the curves there). Not called with DryRun.
+	OnEval func(runDir string)
+	OnStep func(step int) // called after each completed step (tests use it to interrupt)
+	DryRun bool           // write no metrics and no checkpoints (bench)
+	From   string         // start from this checkpoint (step or run directory) instead of the run's own
 }
 
 // withDefaults applies the command-line overrides to cfg and fills in
@@ -52,6 +56,9 @@ type Result struct {
 	Interrupted bool
 	TestBLEU    *float64 // nil when interrupted
 	WeightsHash string
+	// EarlyStopped is set when train.patience ended the run before
+	// train.steps; Step is then the last step taken.
+	EarlyStopped bool
 }
 
 // trainer is the state of one training run (Run drives it; Session steps it).
@@ -72,7 +79,9 @@ type trainer struct {
 	best     float64
 	bestStep int
 	skipped  int
-	streak   int // consecutive skipped batches
+	streak   int     // consecutive skipped batches
+	evalBest float64 // best evaluation score so far (evalScore), for early stopping
+	stale    int     // evaluations in a row without improving on evalBest
 	runDir   string
 }
 
@@ -99,7 +108,7 @@ func newTrainer(cfg *Config, opt Options) (*trainer, error) {
 	if err := EnsureData(cfg, opt.Log); err != nil {
 		return nil, err
 	}
-	r := &trainer{cfg: cfg, opt: opt, runDir: cfg.RunDir(), best: math.Inf(-1)}
+	r := &trainer{cfg: cfg, opt: opt, runDir: cfg.RunDir(), best: math.Inf(-1), evalBest: math.Inf(-1)}
 	start, err := loadResume(cfg, opt, r.runDir)
 	if err != nil {
 		return nil, err
