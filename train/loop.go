@@ -87,9 +87,9 @@ func (r *trainer) trainStep() (Record, data.Batch, error) {
 		return Record{}, b, fmt.Errorf("step %d: %w", step, err)
 	}
 	rec := Record{Step: step, Loss: loss, LR: optim.LearningRate(step, r.cfg.Train.LR, r.cfg.Train.Warmup, r.cfg.Train.Schedule)}
-	// The norm is finite exactly when every gradient is (it stands for a
-	// GradsFinite pass), and the update clips as ClipGradNorm would, in the
-	// same pass; clip_norm 0 only measures.
+	// The norm is finite exactly when every gradient is (it doubles as the
+	// check for non-finite gradients), and the update clips by the scale
+	// ClipScale gives, in the same pass; clip_norm 0 only measures.
 	norm := optim.GradNorm(ps)
 	if math.IsNaN(loss) || math.IsInf(loss, 0) || math.IsNaN(norm) || math.IsInf(norm, 0) {
 		if err := r.skipBatch(step, loss); err != nil {

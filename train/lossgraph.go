@@ -77,9 +77,9 @@ func (g *lossGraph) runOn(b data.Batch, rng *graph.RNG) (float64, []optim.Param,
 
 // joinGrads moves the gradients of g's parameters into the cache's shared
 // buffers after g's first run: Gorgonia gives each graph its own when the
-// graph first runs, into which that run
-// has added its gradient. It is added into the shared buffer (zero when the
-// optimizer has consumed the last run's, so the sum is exact) and the
+// graph first runs, into which that run has added its gradient. It is
+// added into the shared buffer (zero since the last step's zeroGrads, so
+// the sum is exact) and the
 // graph's gradient tensor is pointed at the shared buffer, where later runs
 // add theirs. The first graph's buffers become the shared ones.
 func (g *lossGraph) joinGrads() error {
