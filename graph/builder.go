@@ -148,8 +148,8 @@ func (b *Builder) Affine(x, w, bias *G.Node) *G.Node {
 	return b.must("affine", n, err)
 }
 
-// BatchedMatMul multiplies 3-D a and b batch by batch, transposing as asked.
-func (b *Builder) BatchedMatMul(x, y *G.Node, transA, transB bool) *G.Node {
+// batchedMatMul multiplies 3-D a and b batch by batch, transposing as asked.
+func (b *Builder) batchedMatMul(x, y *G.Node, transA, transB bool) *G.Node {
 	n, err := G.BatchedMatMul(x, y, transA, transB)
 	return b.must("batched matmul", n, err)
 }
@@ -179,14 +179,14 @@ func (b *Builder) scale(x *G.Node, c float64) *G.Node {
 	return b.must("scale", n, err)
 }
 
-// Reshape reshapes x to shape.
-func (b *Builder) Reshape(x *G.Node, shape ...int) *G.Node {
+// reshape reshapes x to shape.
+func (b *Builder) reshape(x *G.Node, shape ...int) *G.Node {
 	n, err := G.Reshape(x, tensor.Shape(shape))
 	return b.must("reshape", n, err)
 }
 
-// Transpose permutes the axes of x.
-func (b *Builder) Transpose(x *G.Node, axes ...int) *G.Node {
+// transpose permutes the axes of x.
+func (b *Builder) transpose(x *G.Node, axes ...int) *G.Node {
 	n, err := G.Transpose(x, axes...)
 	return b.must("transpose", n, err)
 }
@@ -197,8 +197,8 @@ func (b *Builder) ReLU(x *G.Node) *G.Node {
 	return b.must("relu", n, err)
 }
 
-// Lookup returns the rows of table (V, D) selected by the Int node ids (N).
-func (b *Builder) Lookup(table, ids *G.Node) *G.Node {
+// lookup returns the rows of table (V, D) selected by the Int node ids (N).
+func (b *Builder) lookup(table, ids *G.Node) *G.Node {
 	n, err := G.ByIndices(table, ids, 0)
 	return b.must("lookup", n, err)
 }
