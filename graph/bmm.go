@@ -22,7 +22,7 @@ import (
 //     D) activation, read and written in place without a permuting copy.
 //
 // Plain BMM has every operand batched with H = 1. It replaces Gorgonia's
-// batchedMatMul for attention, whose per-batch tensor slicing costs far
+// BatchedMatMul for attention, whose per-batch tensor slicing costs far
 // more than the arithmetic at head sizes of 8-32: float32 products go
 // through strided GEMM calls, float64 ones (gradient checks) one Dgemm per
 // matrix.
