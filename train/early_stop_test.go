@@ -105,3 +105,34 @@ func TestEarlyStopping(t *testing.T) {
 		})
 	}
 }
+
+// TestEarlyStopStateRoundTrip checks that the early-stopping count a
+// checkpoint keeps comes back on resume (the best score may still be -Inf),
+// and that a checkpoint written before the keys existed starts afresh.
+func TestEarlyStopStateRoundTrip(t *testing.T) {
+	for _, tt := range []struct {
+		best  float64
+		stale int
+	}{{math.Inf(-1), 0}, {12.5, 3}, {-4.0625, 1}} {
+		r := &trainer{evalBest: tt.best, stale: tt.stale}
+		extra := map[string]string{}
+		r.earlyStopExtra(extra)
+		got := &trainer{}
+		if err := got.restoreEarlyStop(extra); err != nil {
+			t.Fatal(err)
+		}
+		if got.evalBest != tt.best || got.stale != tt.stale {
+			t.Errorf("restored best %v, stale %d; want %v, %d", got.evalBest, got.stale, tt.best, tt.stale)
+		}
+	}
+	fresh := &trainer{evalBest: 7, stale: 2}
+	if err := fresh.restoreEarlyStop(map[string]string{"skipped": "0"}); err != nil {
+		t.Fatal(err)
+	}
+	if !math.IsInf(fresh.evalBest, -1) || fresh.stale != 0 {
+		t.Errorf("old checkpoint restored best %v, stale %d; want -Inf, 0", fresh.evalBest, fresh.stale)
+	}
+	if err := fresh.restoreEarlyStop(map[string]string{"eval_best": "x"}); err == nil {
+		t.Error("a malformed eval_best was accepted")
+	}
+}
