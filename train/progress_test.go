@@ -1,6 +1,7 @@
 package train
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -61,27 +62,31 @@ func TestProgressBarClearedBeforeLogLines(t *testing.T) {
 	old := barThrottle
 	barThrottle = 0
 	defer func() { barThrottle = old }()
-	cfg := microConfig(t, t.TempDir())
-	cfg.Train.Steps, cfg.Train.EvalEvery = 12, 3
-	var out syncBuffer
-	if _, err := Run(t.Context(), cfg, Options{Stdout: &out, Log: &out, Progress: true}); err != nil {
-		t.Fatal(err)
-	}
-	raw := out.String()
-	if !strings.Contains(raw, "tok/s") {
-		t.Fatalf("no progress bar drawn:\n%q", raw)
-	}
-	evals := 0
-	for _, l := range renderTerminal(raw) {
-		if !strings.Contains(l, "valid loss") {
-			continue
-		}
-		evals++
-		if !strings.HasPrefix(l, "step ") || strings.Contains(l, "tok/s") {
-			t.Errorf("log line shares its line with the bar: %q", l)
-		}
-	}
-	if evals != cfg.Train.Steps/cfg.Train.EvalEvery {
-		t.Errorf("%d evaluation lines shown, want %d:\n%s", evals, cfg.Train.Steps/cfg.Train.EvalEvery, strings.Join(renderTerminal(raw), "\n"))
+	for _, bar := range []bool{true, false} {
+		t.Run(fmt.Sprintf("bar=%v", bar), func(t *testing.T) {
+			cfg := microConfig(t, t.TempDir())
+			cfg.Train.Steps, cfg.Train.EvalEvery = 12, 3
+			var out syncBuffer
+			if _, err := Run(t.Context(), cfg, Options{Stdout: &out, Log: &out, Progress: bar}); err != nil {
+				t.Fatal(err)
+			}
+			raw := out.String()
+			if got := strings.Contains(raw, "/12)"); got != bar { // the bar shows "(step/12)"
+				t.Fatalf("bar drawn %v, want %v:\n%q", got, bar, raw)
+			}
+			evals := 0
+			for _, l := range renderTerminal(raw) {
+				if !strings.Contains(l, "valid loss") {
+					continue
+				}
+				evals++
+				if !strings.HasPrefix(l, "step ") || strings.Contains(l, "/12)") || strings.Count(l, "step ") != 1 {
+					t.Errorf("log line shares its line with other output: %q", l)
+				}
+			}
+			if evals != cfg.Train.Steps/cfg.Train.EvalEvery {
+				t.Errorf("%d evaluation lines shown, want %d:\n%s", evals, cfg.Train.Steps/cfg.Train.EvalEvery, strings.Join(renderTerminal(raw), "\n"))
+			}
+		})
 	}
 }
