@@ -16,23 +16,25 @@ type Batch struct {
 	Index                []int // input index of each row, -1 for filler rows
 }
 
-func roundUp(n, r int) int {
-	if r < 1 {
-		r = 1
-	}
-	n = max(n, 2) // a one-row matrix would be taken for a vector
-	return (n + r - 1) / r * r
+// BucketLen rounds a sequence length n up to a multiple of bucket (data.bucket;
+// below 1 counts as 1), at least 2: a one-row matrix would be taken for a
+// vector by Gorgonia's Mul. Every graph length (training batches, decoding,
+// attention) is rounded by it, so that only a few shapes occur.
+func BucketLen(n, bucket int) int {
+	bucket = max(bucket, 1)
+	n = max(n, 2)
+	return (n + bucket - 1) / bucket * bucket
 }
 
 // MakeBatch lays out pairs[idx...] as a Batch; fillTo > len(idx) adds
 // all-PAD filler rows so that B == fillTo.
-func MakeBatch(pairs []Encoded, idx []int, round, fillTo int) Batch {
+func MakeBatch(pairs []Encoded, idx []int, bucket, fillTo int) Batch {
 	b := Batch{B: max(len(idx), fillTo)}
 	s, t := 0, 0
 	for _, i := range idx {
 		s, t = max(s, len(pairs[i].Src)), max(t, len(pairs[i].Tgt)+1)
 	}
-	b.S, b.T = roundUp(s, round), roundUp(t, round)
+	b.S, b.T = BucketLen(s, bucket), BucketLen(t, bucket)
 	b.Src, b.TgtIn, b.TgtOut = make([]int, b.B*b.S), make([]int, b.B*b.T), make([]int, b.B*b.T)
 	b.Index = make([]int, b.B)
 	for r := range b.Index {
@@ -66,7 +68,7 @@ func FilterLength(pairs []Encoded, maxLen int) (kept []Encoded, dropped int) {
 
 // EvalBatches cuts pairs into batches of up to batchSize pairs of similar
 // length (sorted by length; Index maps rows back).
-func EvalBatches(pairs []Encoded, batchSize, round int) []Batch {
+func EvalBatches(pairs []Encoded, batchSize, bucket int) []Batch {
 	order := make([]int, len(pairs))
 	for i := range order {
 		order[i] = i
@@ -74,7 +76,7 @@ func EvalBatches(pairs []Encoded, batchSize, round int) []Batch {
 	sort.SliceStable(order, func(a, b int) bool { return lengthLess(pairs, order[a], order[b]) })
 	var out []Batch
 	for start := 0; start < len(order); start += batchSize {
-		out = append(out, MakeBatch(pairs, order[start:min(start+batchSize, len(order))], round, 0))
+		out = append(out, MakeBatch(pairs, order[start:min(start+batchSize, len(order))], bucket, 0))
 	}
 	return out
 }

@@ -59,7 +59,7 @@ func iterPairs(n int) []Encoded {
 func TestIteratorEpochCoversEveryPairOnce(t *testing.T) {
 	it := NewIterator(iterPairs(53), 8, 4, 7)
 	seen := map[int]int{}
-	for i := 0; i < it.BatchesPerEpoch(); i++ {
+	for i := 0; i < it.batchesPerEpoch(); i++ {
 		b := it.Next()
 		if b.B != 8 {
 			t.Fatalf("batch %d has %d rows, want 8", i, b.B)
@@ -80,7 +80,7 @@ func TestIteratorEpochCoversEveryPairOnce(t *testing.T) {
 func TestIteratorResumeIsExact(t *testing.T) {
 	pairs := iterPairs(53)
 	straight := NewIterator(pairs, 8, 4, 7)
-	per := straight.BatchesPerEpoch()
+	per := straight.batchesPerEpoch()
 	total, cut := per*5/2, per*13/10
 	var want []Batch
 	for i := 0; i < total; i++ {

@@ -21,15 +21,15 @@ type IterState struct {
 type Iterator struct {
 	pairs     []Encoded
 	batchSize int
-	round     int
+	bucket    int
 	seed      uint64
 	state     IterState
 	batches   [][]int // the current epoch's batches as pair indices
 }
 
 // NewIterator returns an iterator at the start of epoch 0.
-func NewIterator(pairs []Encoded, batchSize, round int, seed uint64) *Iterator {
-	it := &Iterator{pairs: pairs, batchSize: batchSize, round: round, seed: seed}
+func NewIterator(pairs []Encoded, batchSize, bucket int, seed uint64) *Iterator {
+	it := &Iterator{pairs: pairs, batchSize: batchSize, bucket: bucket, seed: seed}
 	it.batches = it.epochBatches(0)
 	return it
 }
@@ -66,7 +66,7 @@ func (it *Iterator) Next() Batch {
 		it.state = IterState{Epoch: it.state.Epoch + 1}
 		it.batches = it.epochBatches(it.state.Epoch)
 	}
-	b := MakeBatch(it.pairs, it.batches[it.state.Batch], it.round, it.batchSize)
+	b := MakeBatch(it.pairs, it.batches[it.state.Batch], it.bucket, it.batchSize)
 	it.state.Batch++
 	return b
 }
@@ -87,5 +87,5 @@ func (it *Iterator) Restore(s IterState) error {
 	return nil
 }
 
-// BatchesPerEpoch is the number of batches in one epoch.
-func (it *Iterator) BatchesPerEpoch() int { return len(it.batches) }
+// batchesPerEpoch is the number of batches in one epoch.
+func (it *Iterator) batchesPerEpoch() int { return len(it.batches) }

@@ -22,15 +22,15 @@ func TestBMMMatchesGorgonia(t *testing.T) {
 				bShape = []int{3, 2, 5}
 			}
 			ps := randomParams(t, 11, 1, map[string][]int{"a": aShape, "b": bShape}, "a", "b")
-			ours := run(t, ps, func(b *Builder) *G.Node { return b.BMM(b.Param("a"), b.Param("b"), tc.ta, tc.tb) }, nil)
-			theirs := run(t, ps, func(b *Builder) *G.Node { return b.BatchedMatMul(b.Param("a"), b.Param("b"), tc.ta, tc.tb) }, nil)
+			ours := run(t, ps, func(b *Builder) *G.Node { return b.bmm(b.Param("a"), b.Param("b"), tc.ta, tc.tb) }, nil)
+			theirs := run(t, ps, func(b *Builder) *G.Node { return b.batchedMatMul(b.Param("a"), b.Param("b"), tc.ta, tc.tb) }, nil)
 			for i := range theirs {
 				if math.Abs(ours[i]-theirs[i]) > 1e-12 {
 					t.Fatalf("BMM = %v, want %v", ours, theirs)
 				}
 			}
 			rep, err := CheckGradients(ps, func(b *Builder) *G.Node {
-				return weightedSum(b, b.BMM(b.Param("a"), b.Param("b"), tc.ta, tc.tb), 12)
+				return weightedSum(b, b.bmm(b.Param("a"), b.Param("b"), tc.ta, tc.tb), 12)
 			}, nil, CheckOptions{})
 			if err != nil {
 				t.Fatal(err)
@@ -54,9 +54,9 @@ func TestBMMRejectsBadShapes(t *testing.T) {
 // splitRef is the per-head layout by Gorgonia's reshape → transpose(0, 2,
 // 1, 3) → reshape: x (B*T, H*dh) to (B*H, T, dh).
 func splitRef(b *Builder, x *G.Node, batch, length, heads, dh int) *G.Node {
-	x = b.Reshape(x, batch, length, heads, dh) // (B, T, H, dh)
-	x = b.Transpose(x, 0, 2, 1, 3)             // (B, H, T, dh)
-	return b.Reshape(x, batch*heads, length, dh)
+	x = b.reshape(x, batch, length, heads, dh) // (B, T, H, dh)
+	x = b.transpose(x, 0, 2, 1, 3)             // (B, H, T, dh)
+	return b.reshape(x, batch*heads, length, dh)
 }
 
 // TestHeadProductsMatchReshapeTranspose compares HeadScores and HeadContext,
@@ -75,14 +75,14 @@ func TestHeadProductsMatchReshapeTranspose(t *testing.T) {
 			func(b *Builder) *G.Node { return b.HeadScores(b.Param("q"), b.Param("k"), batch, heads) },
 			func(b *Builder) *G.Node {
 				q, k := splitRef(b, b.Param("q"), batch, tq, heads, dh), splitRef(b, b.Param("k"), batch, tk, heads, dh)
-				return b.BMM(q, k, false, true)
+				return b.bmm(q, k, false, true)
 			}},
 		{"context",
 			func(b *Builder) *G.Node { return b.HeadContext(b.Param("p"), b.Param("k"), batch, heads) },
 			func(b *Builder) *G.Node {
-				ctx := b.BMM(b.Param("p"), splitRef(b, b.Param("k"), batch, tk, heads, dh), false, false) // (B*H, Tq, dh)
-				ctx = b.Transpose(b.Reshape(ctx, batch, heads, tq, dh), 0, 2, 1, 3)                       // (B, Tq, H, dh)
-				return b.Reshape(ctx, batch*tq, heads*dh)
+				ctx := b.bmm(b.Param("p"), splitRef(b, b.Param("k"), batch, tk, heads, dh), false, false) // (B*H, Tq, dh)
+				ctx = b.transpose(b.reshape(ctx, batch, heads, tq, dh), 0, 2, 1, 3)                       // (B, Tq, H, dh)
+				return b.reshape(ctx, batch*tq, heads*dh)
 			}},
 	}
 	for _, tc := range tests {

@@ -148,8 +148,8 @@ func (b *Builder) Affine(x, w, bias *G.Node) *G.Node {
 	return b.must("affine", n, err)
 }
 
-// BatchedMatMul multiplies 3-D a and b batch by batch, transposing as asked.
-func (b *Builder) BatchedMatMul(x, y *G.Node, transA, transB bool) *G.Node {
+// batchedMatMul multiplies 3-D a and b batch by batch, transposing as asked.
+func (b *Builder) batchedMatMul(x, y *G.Node, transA, transB bool) *G.Node {
 	n, err := G.BatchedMatMul(x, y, transA, transB)
 	return b.must("batched matmul", n, err)
 }
@@ -166,20 +166,8 @@ func (b *Builder) Mul(x, y *G.Node) *G.Node {
 	return b.must("hadamard product", n, err)
 }
 
-// AddRow adds the vector v (D) to every row of the 2-D x (N, D).
-func (b *Builder) AddRow(x, v *G.Node) *G.Node {
-	n, err := G.BroadcastAdd(x, v, nil, []byte{0})
-	return b.must("add row", n, err)
-}
-
-// MulRow multiplies every row of the 2-D x (N, D) by the vector v (D).
-func (b *Builder) MulRow(x, v *G.Node) *G.Node {
-	n, err := G.BroadcastHadamardProd(x, v, nil, []byte{0})
-	return b.must("multiply row", n, err)
-}
-
-// Scale multiplies x by the constant c.
-func (b *Builder) Scale(x *G.Node, c float64) *G.Node {
+// scale multiplies x by the constant c.
+func (b *Builder) scale(x *G.Node, c float64) *G.Node {
 	var s *G.Node
 	switch b.Dtype() {
 	case tensor.Float32:
@@ -191,14 +179,14 @@ func (b *Builder) Scale(x *G.Node, c float64) *G.Node {
 	return b.must("scale", n, err)
 }
 
-// Reshape reshapes x to shape.
-func (b *Builder) Reshape(x *G.Node, shape ...int) *G.Node {
+// reshape reshapes x to shape.
+func (b *Builder) reshape(x *G.Node, shape ...int) *G.Node {
 	n, err := G.Reshape(x, tensor.Shape(shape))
 	return b.must("reshape", n, err)
 }
 
-// Transpose permutes the axes of x.
-func (b *Builder) Transpose(x *G.Node, axes ...int) *G.Node {
+// transpose permutes the axes of x.
+func (b *Builder) transpose(x *G.Node, axes ...int) *G.Node {
 	n, err := G.Transpose(x, axes...)
 	return b.must("transpose", n, err)
 }
@@ -209,14 +197,14 @@ func (b *Builder) ReLU(x *G.Node) *G.Node {
 	return b.must("relu", n, err)
 }
 
-// Lookup returns the rows of table (V, D) selected by the Int node ids (N).
-func (b *Builder) Lookup(table, ids *G.Node) *G.Node {
+// lookup returns the rows of table (V, D) selected by the Int node ids (N).
+func (b *Builder) lookup(table, ids *G.Node) *G.Node {
 	n, err := G.ByIndices(table, ids, 0)
 	return b.must("lookup", n, err)
 }
 
-// Softmax applies softmax(scale*x) over the last axis.
-func (b *Builder) Softmax(x *G.Node, scale float64) *G.Node {
+// softmax applies softmax(scale*x) over the last axis.
+func (b *Builder) softmax(x *G.Node, scale float64) *G.Node {
 	n, err := Softmax(x, scale)
 	return b.must("softmax", n, err)
 }
@@ -240,8 +228,8 @@ func (b *Builder) CrossEntropy(logits, targets *G.Node, eps float64, pad int) *G
 	return b.must("cross-entropy", n, err)
 }
 
-// BMM multiplies 3-D x and y batch by batch with the project's kernel.
-func (b *Builder) BMM(x, y *G.Node, transA, transB bool) *G.Node {
+// bmm multiplies 3-D x and y batch by batch with the project's kernel.
+func (b *Builder) bmm(x, y *G.Node, transA, transB bool) *G.Node {
 	n, err := BMM(x, y, transA, transB)
 	return b.must("bmm", n, err)
 }

@@ -17,6 +17,8 @@
 // # Shapes
 //
 // Activations are kept as 2-D matrices (B*T, D): row b*T+t holds position t of
-// sentence b. Attention reshapes to (B*H, T, D/H) for its batched products and
-// back. Every reshape carries a shape comment.
+// sentence b, and head h of a row is its columns h*D/H..(h+1)*D/H. Attention
+// never reshapes them: HeadScores reads the heads in place and gives the
+// scores as (B*H, Tq, Tk), and HeadContext writes P·V straight back into the
+// (B*Tq, D) layout. Every op that changes a shape carries a shape comment.
 package graph

@@ -90,7 +90,7 @@ func fusedEmbed(b *Builder, w, ids, pe *G.Node) *G.Node {
 }
 
 func unfusedEmbed(b *Builder, w, ids, pe *G.Node) *G.Node {
-	return b.Add(b.Scale(b.Lookup(w, ids), embedFixture.scale), pe)
+	return b.Add(b.scale(b.lookup(w, ids), embedFixture.scale), pe)
 }
 
 // TestEmbedMatchesUnfused checks Embed's values and table gradient against
@@ -235,7 +235,7 @@ func BenchmarkEmbed(b *testing.B) {
 		name string
 		fn   func(b *Builder, w, ids, pe *G.Node) *G.Node
 	}{{"fused", func(b *Builder, w, ids, pe *G.Node) *G.Node { return b.Embed(w, ids, pe, 8) }},
-		{"unfused", func(b *Builder, w, ids, pe *G.Node) *G.Node { return b.Add(b.Scale(b.Lookup(w, ids), 8), pe) }},
+		{"unfused", func(b *Builder, w, ids, pe *G.Node) *G.Node { return b.Add(b.scale(b.lookup(w, ids), 8), pe) }},
 	} {
 		b.Run(bc.name, func(tb *testing.B) {
 			ps := NewParams(tensor.Float32)

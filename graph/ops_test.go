@@ -115,7 +115,7 @@ func TestSoftmaxFloat32ExtremeIsFinite(t *testing.T) {
 	ps := NewParams(tensor.Float32)
 	got := run(t, ps, func(b *Builder) *G.Node {
 		x := b.Constant("x", []float64{1e4, -1e4, 3e4, -3e4}, 2, 2)
-		return b.Softmax(x, 1)
+		return b.softmax(x, 1)
 	}, nil)
 	want := []float64{1, 0, 1, 0}
 	for i := range got {

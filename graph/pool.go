@@ -11,14 +11,12 @@ import (
 // Pool recycles the output buffers of the project's ops from one run of a
 // training graph to the next. Gorgonia's tape machine drops every
 // intermediate when it is reset, so without a pool each step allocates (and
-// the collector frees) a whole forward and backward pass, about 75 MB for
-// the tiny model.
+// the collector frees) a whole forward and backward pass.
 //
 // A Pool is an arena: the buffers of one cycle (the takes between two calls
 // of Recycle) are consecutive pieces of one slab, whatever their sizes, so
 // graphs of different batch shapes share it and the pool holds what the
-// largest cycle needs, no more (55 MiB for a run of the tiny model's
-// largest half batch, 32x28→28). The slab grows by adding chunks, never by
+// largest cycle needs, no more. The slab grows by adding chunks, never by
 // replacing them, so growing makes no garbage: a cycle that outgrows it gets
 // fresh buffers for the rest (garbage once dropped) and the next Recycle
 // adds a chunk of what they took; Reserve adds one ahead of a cycle whose

@@ -9,8 +9,8 @@ import (
 
 // Release drops the values a run left on the graph's op nodes. Gorgonia
 // keeps every intermediate result bound to its node until the next run, so
-// each cached graph would otherwise hold a whole forward and backward pass
-// (about 200 MB for the tiny model). Each op node is rebound to a header
+// each cached graph would otherwise hold a whole forward and backward pass.
+// Each op node is rebound to a header
 // over one zero buffer shared by every graph of the process (it is only
 // read); its next run binds a fresh result as usual. Inputs, parameters and
 // their gradients are untouched. Call it after the outputs and gradients of

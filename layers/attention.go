@@ -55,7 +55,12 @@ func (a *MultiHeadAttention) Forward(b *graph.Builder, query, memory, mask *G.No
 	dh := a.Dim / a.Heads
 	scores := b.HeadScores(q, k, batch, a.Heads)                     // (B*H, Tq, Tk)
 	probs := b.MaskedSoftmax(scores, mask, 1/math.Sqrt(float64(dh))) // (B*H, Tq, Tk)
-	b.Tag(a.Name+".probs", probs)
+	b.Tag(a.ProbsTag(), probs)
 	ctx := b.HeadContext(probs, v, batch, a.Heads) // (B*Tq, D)
 	return a.O.Forward(b, ctx)
 }
+
+// ProbsTag is the builder tag of the attention's (B*H, Tq, Tk)
+// probabilities, "<name>.probs": Forward tags them so that a graph's
+// attention can be read back (train's Translator.Attention does).
+func (a *MultiHeadAttention) ProbsTag() string { return a.Name + ".probs" }

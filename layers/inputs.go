@@ -7,11 +7,9 @@ import (
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
+	"github.com/seq2seq/transformer/data"
 	"github.com/seq2seq/transformer/graph"
 )
-
-// PadID is the token id of padding in both vocabularies.
-const PadID = 0
 
 // Inputs are the input nodes of one graph shape: B sentences of source
 // length S and target length T. Nodes a graph does not need are nil.
@@ -53,11 +51,11 @@ func CausalMask(t int) []float64 {
 	return m
 }
 
-// PaddingMask returns the (B, 1, L) additive mask that hides PadID keys.
+// PaddingMask returns the (B, 1, L) additive mask that hides data.PadID keys.
 func PaddingMask(ids []int) []float64 {
 	m := make([]float64, len(ids))
 	for i, id := range ids {
-		if id == PadID {
+		if id == data.PadID {
 			m[i] = math.Inf(-1)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 
 	G "gorgonia.org/gorgonia"
 
+	"github.com/seq2seq/transformer/data"
 	"github.com/seq2seq/transformer/graph"
 )
 
@@ -124,5 +125,5 @@ func (m *Transformer) Loss(b *graph.Builder, in *Inputs, smoothing float64) *G.N
 	if in.TgtOut == nil {
 		in.TgtOut = b.Input("tgt_out", b.Dtype(), in.B*in.T)
 	}
-	return b.CrossEntropy(m.Forward(b, in), in.TgtOut, smoothing, PadID)
+	return b.CrossEntropy(m.Forward(b, in), in.TgtOut, smoothing, data.PadID)
 }

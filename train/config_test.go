@@ -86,7 +86,7 @@ func TestConfigMarshalHasEveryKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, key := range []string{"name:", "seed:", "out:", "toy_train:", "max_positions:", "valid_bleu_sentences:", "on_nonfinite:", "max_len_b:"} {
+	for _, key := range []string{"name:", "seed:", "out:", "toy_train:", "max_positions:", "valid_bleu_sentences:", "on_nonfinite:", "patience:", "early_stopping_metric:", "max_len_b:"} {
 		if !strings.Contains(string(data), key) {
 			t.Errorf("Marshal() = %s, want it to contain %q", data, key)
 		}
@@ -224,6 +224,11 @@ func TestConfigValidate(t *testing.T) {
 		{"workers zero", func(c *Config) { c.Train.Workers = 0 }, "train.workers: 0 must be 1 or 2"},
 		{"workers three", func(c *Config) { c.Train.Workers = 3 }, "train.workers: 3 must be 1 or 2"},
 		{"workers two", func(c *Config) { c.Train.Workers = 2 }, ""},
+		{"patience negative", func(c *Config) { c.Train.Patience = -1 }, "train.patience: -1 must not be negative"},
+		{"patience with loss", func(c *Config) { c.Train.Patience, c.Train.EarlyStoppingMetric = 3, MetricLoss }, ""},
+		{"early_stopping_metric", func(c *Config) { c.Train.EarlyStoppingMetric = "accuracy" }, `train.early_stopping_metric: "accuracy" is not one of bleu, loss`},
+		{"patience on bleu without bleu", func(c *Config) { c.Train.Patience, c.Train.ValidBLEUSentences = 2, 0 }, "train.early_stopping_metric: bleu needs train.valid_bleu_sentences > 0"},
+		{"no patience without bleu", func(c *Config) { c.Train.ValidBLEUSentences = 0 }, ""},
 		{"beam zero", func(c *Config) { c.Decode.Beam = 0 }, "decode.beam: 0 must be positive"},
 		{"alpha negative", func(c *Config) { c.Decode.Alpha = -1 }, "decode.alpha: -1 must be a finite number >= 0"},
 		{"max_len_a negative", func(c *Config) { c.Decode.MaxLenA = -1 }, "decode.max_len_a: -1 must be a finite number >= 0"},

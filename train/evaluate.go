@@ -3,7 +3,6 @@ package train
 import (
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/seq2seq/transformer/data"
 	"github.com/seq2seq/transformer/train/bleu"
@@ -17,7 +16,7 @@ import (
 // run largest first, so that the pool grows once, on the first, instead of
 // at nearly every batch of the length-sorted order; the losses are summed
 // in that order all the same.
-func validLoss(gs *lossGraphs, pairs []data.Encoded, batchSize, bucket int) (float64, error) {
+func validLoss(gs *graphCache, pairs []data.Encoded, batchSize, bucket int) (float64, error) {
 	batches := data.EvalBatches(pairs, batchSize, bucket)
 	losses := make([]float64, len(batches))
 	for _, i := range largestFirst(batches) {
@@ -26,7 +25,7 @@ func validLoss(gs *lossGraphs, pairs []data.Encoded, batchSize, bucket int) (flo
 		if err != nil {
 			return 0, err
 		}
-		loss, err := g.run(b.Src, b.TgtIn, b.TgtOut)
+		loss, err := g.execute(b.Src, b.TgtIn, b.TgtOut)
 		if err != nil {
 			return 0, fmt.Errorf("validation loss: %w", err)
 		}
@@ -57,40 +56,6 @@ func largestFirst(batches []data.Batch) []int {
 	size := func(b data.Batch) int { return b.B * (b.S + b.T) }
 	sort.SliceStable(order, func(a, b int) bool { return size(batches[order[a]]) > size(batches[order[b]]) })
 	return order
-}
-
-// Decode translates srcs in batches of batchSize with beam width beam (1 =
-// greedy) and returns the hypotheses as space-joined target tokens, in the
-// order of srcs. Sentences are batched by length, so that a batch encodes
-// with little padding and its sentences finish at similar steps.
-func Decode(tr *Translator, tgt *data.Vocab, srcs [][]int, batchSize, beam int, alpha float64) ([]string, error) {
-	order := make([]int, len(srcs))
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(a, b int) bool { return len(srcs[order[a]]) < len(srcs[order[b]]) })
-	out := make([]string, len(srcs))
-	for start := 0; start < len(order); start += batchSize {
-		idx := order[start:min(start+batchSize, len(order))]
-		chunk := make([][]int, len(idx))
-		for i, j := range idx {
-			chunk[i] = srcs[j]
-		}
-		var ids [][]int
-		var err error
-		if beam <= 1 {
-			ids, err = tr.Greedy(chunk)
-		} else {
-			ids, err = tr.Beam(chunk, beam, alpha)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("decode sentences %d-%d (by length): %w", start+1, start+len(chunk), err)
-		}
-		for i, h := range ids {
-			out[idx[i]] = strings.Join(tgt.Decode(h), " ")
-		}
-	}
-	return out, nil
 }
 
 // corpusBLEU scores hypotheses against one reference stream with the

@@ -8,6 +8,7 @@ import (
 	"github.com/seq2seq/transformer/data"
 	"github.com/seq2seq/transformer/graph"
 	"github.com/seq2seq/transformer/layers"
+	"github.com/seq2seq/transformer/train/optim"
 )
 
 // microModel prepares the micro config's data and a fresh model in dir.
@@ -55,8 +56,8 @@ type stepResult struct {
 
 // trainOn runs the cache's graph for b with dropout masks drawn from a
 // generator seeded by seed, copies the loss and gradients, zeroes the
-// gradients as the optimizer does and releases the graph.
-func trainOn(t *testing.T, gs *lossGraphs, b data.Batch, seed uint64) stepResult {
+// gradients as the step does (graphCache.zeroGrads) and releases the graph.
+func trainOn(t *testing.T, gs *graphCache, b data.Batch, seed uint64) stepResult {
 	t.Helper()
 	g, err := gs.get(shapeKey{B: b.B, S: b.S, T: b.T})
 	if err != nil {
@@ -65,7 +66,7 @@ func trainOn(t *testing.T, gs *lossGraphs, b data.Batch, seed uint64) stepResult
 	if err := g.b.FillDropout(graph.NewRNG(seed)); err != nil {
 		t.Fatal(err)
 	}
-	loss, err := g.run(b.Src, b.TgtIn, b.TgtOut)
+	loss, err := g.execute(b.Src, b.TgtIn, b.TgtOut)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,8 +77,8 @@ func trainOn(t *testing.T, gs *lossGraphs, b data.Batch, seed uint64) stepResult
 	res := stepResult{loss: loss}
 	for _, p := range ps {
 		res.grads = append(res.grads, append([]float32(nil), p.Grad...))
-		clear(p.Grad)
 	}
+	gs.zeroGrads()
 	if err := g.release(); err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +111,7 @@ func TestEvictedGraphsRebuildIdentically(t *testing.T) {
 	cfg, c, m, ps := microModel(t, t.TempDir())
 	batches := shapeBatches(t, c.Train, cfg.Train.BatchSize, cfg.Data.Bucket, 4)
 	want := make([]stepResult, len(batches))
-	ref := newLossGraphs(m, ps, true, cfg.Train.LabelSmoothing)
+	ref := newGraphCache(m, ps, true, cfg.Train.LabelSmoothing)
 	defer ref.close()
 	for i, b := range batches {
 		want[i] = trainOn(t, ref, b, uint64(i+1))
@@ -118,7 +119,7 @@ func TestEvictedGraphsRebuildIdentically(t *testing.T) {
 	if ref.builds != len(batches) {
 		t.Fatalf("the unbounded cache built %d graphs for %d shapes", ref.builds, len(batches))
 	}
-	gs := newLossGraphs(m, ps, true, cfg.Train.LabelSmoothing)
+	gs := newGraphCache(m, ps, true, cfg.Train.LabelSmoothing)
 	defer gs.close()
 	gs.limit = 2
 	for round := 0; round < 3; round++ {
@@ -146,7 +147,7 @@ func TestEvictedGraphsRebuildIdentically(t *testing.T) {
 func TestCachedGraphsHoldNoRunValues(t *testing.T) {
 	cfg, c, m, ps := microModel(t, t.TempDir())
 	batches := shapeBatches(t, c.Train, cfg.Train.BatchSize, cfg.Data.Bucket, 3)
-	gs := newLossGraphs(m, ps, true, cfg.Train.LabelSmoothing)
+	gs := newGraphCache(m, ps, true, cfg.Train.LabelSmoothing)
 	defer gs.close()
 	var maskBytes, runBytes int
 	for round := 0; round < 2; round++ {
@@ -173,7 +174,7 @@ func TestCachedGraphsHoldNoRunValues(t *testing.T) {
 	if got := gs.masks.Bytes(); got == 0 || got > maskBytes*3/2 {
 		t.Errorf("mask pool of %d bytes, want about the largest graph's %d", got, maskBytes)
 	}
-	var first []Param
+	var first []optim.Param
 	for k, g := range gs.cache {
 		if g.live {
 			t.Errorf("graph %v: values of its run still bound after release", k)
@@ -199,7 +200,7 @@ func TestCachedGraphsHoldNoRunValues(t *testing.T) {
 // graphs without a pool.
 func TestValidLossReleasesGraphs(t *testing.T) {
 	cfg, c, m, ps := microModel(t, t.TempDir())
-	gs := newLossGraphs(m, ps, false, cfg.Train.LabelSmoothing)
+	gs := newGraphCache(m, ps, false, cfg.Train.LabelSmoothing)
 	defer gs.close()
 	got, err := validLoss(gs, c.Valid, cfg.Train.BatchSize, cfg.Data.Bucket)
 	if err != nil {
@@ -216,7 +217,7 @@ func TestValidLossReleasesGraphs(t *testing.T) {
 	if gs.pool.Bytes() == 0 {
 		t.Error("validation graphs did not draw from the cache's pool")
 	}
-	plain := newLossGraphs(m, ps, false, cfg.Train.LabelSmoothing)
+	plain := newGraphCache(m, ps, false, cfg.Train.LabelSmoothing)
 	var total float64
 	var tokens int
 	for _, b := range data.EvalBatches(c.Valid, cfg.Train.BatchSize, cfg.Data.Bucket) {
@@ -226,7 +227,7 @@ func TestValidLossReleasesGraphs(t *testing.T) {
 		}
 		g.b.UsePool(nil)
 		g.pool = graph.NewPool() // run recycles it; the ops allocate their own outputs
-		loss, err := g.run(b.Src, b.TgtIn, b.TgtOut)
+		loss, err := g.execute(b.Src, b.TgtIn, b.TgtOut)
 		if err != nil {
 			t.Fatal(err)
 		}

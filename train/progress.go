@@ -2,6 +2,8 @@ package train
 
 import (
 	"fmt"
+	"io"
+	"time"
 
 	"github.com/schollz/progressbar/v3"
 )
@@ -15,6 +17,10 @@ type progress struct {
 	logEvery int
 }
 
+// barThrottle is the least time between two redraws of the bar (tests set
+// it to 0 to draw on every step).
+var barThrottle = 100 * time.Millisecond
+
 func newProgress(opt Options, start, total, logEvery int) *progress {
 	p := &progress{opt: opt, logEvery: logEvery}
 	if opt.Progress {
@@ -23,7 +29,7 @@ func newProgress(opt Options, start, total, logEvery int) *progress {
 			progressbar.OptionSetDescription("train"),
 			progressbar.OptionShowCount(),
 			progressbar.OptionSetWidth(30),
-			progressbar.OptionThrottle(100_000_000),
+			progressbar.OptionThrottle(barThrottle),
 			progressbar.OptionClearOnFinish(),
 		)
 		p.bar.Set(start)
@@ -54,4 +60,28 @@ func (p *progress) finish() {
 		p.bar.Finish()
 		fmt.Fprintln(p.opt.Stdout)
 	}
+}
+
+// clearing returns w wrapped so that every write to it first clears the bar
+// from its line: a log line then starts at the left margin instead of
+// after the bar, which the next update redraws below it. Without a bar it
+// returns w.
+func (p *progress) clearing(w io.Writer) io.Writer {
+	if p.bar == nil {
+		return w
+	}
+	return barClearingWriter{bar: p.bar, w: w}
+}
+
+// barClearingWriter clears bar before each write to w.
+type barClearingWriter struct {
+	bar *progressbar.ProgressBar
+	w   io.Writer
+}
+
+func (c barClearingWriter) Write(b []byte) (int, error) {
+	if err := c.bar.Clear(); err != nil {
+		return 0, err
+	}
+	return c.w.Write(b)
 }

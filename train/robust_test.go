@@ -343,7 +343,7 @@ func TestNaNActivationsReachTheLoss(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gs := newLossGraphs(l.Model, l.Params, false, cfg.Train.LabelSmoothing)
+	gs := newGraphCache(l.Model, l.Params, false, cfg.Train.LabelSmoothing)
 	defer gs.close()
 	for i, e := range corpus.Train {
 		if !slices.Contains(e.Src, token) {
@@ -354,7 +354,7 @@ func TestNaNActivationsReachTheLoss(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		loss, err := g.run(b.Src, b.TgtIn, b.TgtOut)
+		loss, err := g.execute(b.Src, b.TgtIn, b.TgtOut)
 		if err != nil {
 			t.Fatal(err)
 		}

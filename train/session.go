@@ -10,7 +10,7 @@ import (
 // Session is a prepared training run that is advanced one optimizer step at
 // a time: the same data order, graphs, dropout and optimizer as Run. `train
 // bench` times one; with Options.DryRun it writes nothing.
-type Session struct{ r *run }
+type Session struct{ r *trainer }
 
 // StepInfo is what one Session step measured.
 type StepInfo struct {
@@ -27,7 +27,7 @@ func NewSession(cfg *Config, opt Options) (*Session, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	r, err := newRun(cfg, opt)
+	r, err := newTrainer(cfg, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +56,7 @@ func (s *Session) Corpus() *Corpus { return s.r.corpus }
 func (s *Session) Close() { s.r.close() }
 
 // graphBuild is the total time spent building training graphs so far.
-func (r *run) graphBuild() time.Duration {
+func (r *trainer) graphBuild() time.Duration {
 	d := r.train.built
 	if r.workers[1] != nil {
 		d += r.workers[1].built

@@ -3,11 +3,11 @@ package train
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
 
 	"github.com/seq2seq/transformer/data"
 	"github.com/seq2seq/transformer/graph"
 	"github.com/seq2seq/transformer/train/checkpoint"
+	"github.com/seq2seq/transformer/train/optim"
 )
 
 // paramTensors copies the registry's values into checkpoint tensors.
@@ -78,7 +78,7 @@ func WeightsDigest(ps *graph.Params) string {
 }
 
 // snapshot captures everything a resume needs.
-func (r *run) snapshot() (*checkpoint.State, error) {
+func (r *trainer) snapshot() (*checkpoint.State, error) {
 	cfgYAML, err := r.cfg.Marshal()
 	if err != nil {
 		return nil, err
@@ -88,6 +88,8 @@ func (r *run) snapshot() (*checkpoint.State, error) {
 		return nil, err
 	}
 	as := r.adam.State()
+	extra := map[string]string{"skipped": fmt.Sprint(r.skipped), "skip_streak": fmt.Sprint(r.streak)}
+	r.earlyStopExtra(extra)
 	return &checkpoint.State{
 		Step:      r.step,
 		Config:    cfgYAML,
@@ -101,16 +103,16 @@ func (r *run) snapshot() (*checkpoint.State, error) {
 		TgtVocab:  r.corpus.Tgt.Tokens(),
 		BestScore: r.best,
 		BestStep:  r.bestStep,
-		Extra:     map[string]string{"skipped": fmt.Sprint(r.skipped), "skip_streak": fmt.Sprint(r.streak)},
+		Extra:     extra,
 	}, nil
 }
 
 // restore loads a checkpoint's weights, optimizer, RNG and data position.
-func (r *run) restore(st *checkpoint.State) error {
+func (r *trainer) restore(st *checkpoint.State) error {
 	if err := restoreParams(r.params, st.Params); err != nil {
 		return err
 	}
-	if err := r.adam.Restore(AdamState{Step: st.AdamStep, M: momentMap(st.AdamM), V: momentMap(st.AdamV)}); err != nil {
+	if err := r.adam.Restore(optim.AdamState{Step: st.AdamStep, M: momentMap(st.AdamM), V: momentMap(st.AdamV)}); err != nil {
 		return fmt.Errorf("restore optimizer: %w", err)
 	}
 	if err := r.dropRNG.Restore(st.RNG); err != nil {
@@ -126,15 +128,5 @@ func (r *run) restore(st *checkpoint.State) error {
 	r.step, r.best, r.bestStep = st.Step, st.BestScore, st.BestStep
 	fmt.Sscan(st.Extra["skipped"], &r.skipped)
 	fmt.Sscan(st.Extra["skip_streak"], &r.streak)
-	return nil
-}
-
-// sortedNames is used by tests and inspect output.
-func sortedNames(m map[string][]float32) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
+	return r.restoreEarlyStop(st.Extra)
 }

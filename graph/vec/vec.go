@@ -1,12 +1,16 @@
-// Package vec holds float32 kernels for the elementwise work of a training
-// step (the ReLU-and-dropout mask, exponentials for softmax and
-// cross-entropy), in AVX2 assembly on amd64 with a pure-Go version of the
-// same arithmetic elsewhere.
+// Package vec holds the kernels of the elementwise and row-wise work of a
+// training step: ReLU under a dropout mask (ReLUMul), in-place addition
+// (AddTo), products (Mul), exponentials with their sum for softmax and
+// cross-entropy (ExpSum), and layer normalisation with its gradients
+// (LayerNorm, LayerNormGrad, LayerNormGammaGrad). For float32 they run in
+// AVX2 assembly on amd64 when the CPU has it, in pure Go otherwise; the
+// generic kernels (Mul and the layer norms) also take float64, always in Go,
+// for the gradient checks.
 //
-// Both versions give bitwise-identical results: the assembly does exactly
-// the float32 operations the Go code does, in the same order, without fused
-// multiply-adds, and sums in the same eight lanes. The tests compare them
-// bit for bit.
+// Both float32 versions give bitwise-identical results: the assembly does
+// exactly the float32 operations the Go code does, in the same order,
+// without fused multiply-adds, and sums in the same lanes. The tests compare
+// them bit for bit.
 package vec
 
 import "fmt"
@@ -17,9 +21,6 @@ const lanes = 8
 // useAsm reports whether the assembly kernels run (amd64 with AVX2); tests
 // switch it off to compare with the Go versions.
 var useAsm = hasAsm
-
-// Asm reports whether the assembly kernels are in use.
-func Asm() bool { return useAsm }
 
 // ReLUMul writes out[i] = a[i]·b[i] where x[i] > 0 and 0 elsewhere
 // (including where x[i] is NaN): the forward value of ReLU followed by a

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/seq2seq/transformer/layers"
+	"github.com/seq2seq/transformer/data"
 )
 
 // Memory is an encoded batch of source sentences: for each decoder layer
@@ -37,7 +37,7 @@ func (m *Model[T]) Encode(srcs [][]int) (*Memory[T], error) {
 			if id < 0 || id >= m.cfg.SrcVocab {
 				return nil, fmt.Errorf("encode sentence %d: token %d is outside the source vocabulary of %d", i, id, m.cfg.SrcVocab)
 			}
-			if id == layers.PadID {
+			if id == data.PadID {
 				if mem.pad[i] == nil {
 					mem.pad[i] = make([]T, len(src))
 				}

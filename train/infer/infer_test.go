@@ -8,6 +8,7 @@ import (
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
+	"github.com/seq2seq/transformer/data"
 	"github.com/seq2seq/transformer/graph"
 	"github.com/seq2seq/transformer/layers"
 )
@@ -58,7 +59,7 @@ func testBatch(cfg layers.Config, tgtLen int, seed uint64) (srcs, tgts [][]int) 
 		}
 		srcs = append(srcs, src)
 	}
-	srcs[2][4] = layers.PadID
+	srcs[2][4] = data.PadID
 	for range srcs {
 		tgt := []int{2}
 		for len(tgt) < tgtLen {

@@ -1,4 +1,4 @@
-package train
+package optim
 
 import (
 	"fmt"
@@ -42,9 +42,11 @@ func NewAdam(beta1, beta2, eps float64) *Adam {
 	return &Adam{Beta1: beta1, Beta2: beta2, Eps: eps, M: map[string][]float32{}, V: map[string][]float32{}}
 }
 
-// Update takes one Adam step with learning rate lr on every parameter and
-// then zeroes each Grad, since the graph engine adds gradients up across
-// runs. For a step t (1-based) and gradient g it computes
+// Update takes one Adam step with learning rate lr on every parameter, its
+// gradient first multiplied by gradScale (each product rounded to float32,
+// as clipping stores it; pass ClipScale's factor to clip in the same pass,
+// 1 for none). It leaves Grad as it was: whoever owns the gradient buffers
+// zeroes them. For a step t (1-based) and gradient g it computes
 //
 //	m = beta1*m + (1-beta1)*g
 //	v = beta2*v + (1-beta2)*g*g
@@ -55,15 +57,7 @@ func NewAdam(beta1, beta2, eps float64) *Adam {
 // its stored state is an error and leaves the optimizer and the parameters
 // untouched. The elementwise work is split over goroutines (see forSpans);
 // each element's arithmetic is the same whatever the split.
-func (a *Adam) Update(params []Param, lr float64) error {
-	return a.update(params, lr, 1)
-}
-
-// update is Update on the gradients multiplied by gradScale, each product
-// rounded to float32 as ClipGradNorm stores it: clipping with the scale
-// clipScale gives and then calling Update has the same result bitwise, in
-// one pass over the gradients instead of two. A gradScale of 1 is Update.
-func (a *Adam) update(params []Param, lr, gradScale float64) error {
+func (a *Adam) Update(params []Param, lr, gradScale float64) error {
 	if err := a.check(params); err != nil {
 		return err
 	}
@@ -98,8 +92,7 @@ type adamCoeffs struct {
 }
 
 // apply takes the step on the elements of value with gradients grad (each
-// scaled by gradScale first) and moments m and v (all of one length) and
-// zeroes grad.
+// scaled by gradScale first) and moments m and v (all of one length).
 func (c adamCoeffs) apply(value, grad, m, v []float32) {
 	value, m, v = value[:len(grad)], m[:len(grad)], v[:len(grad)]
 	b1, b2 := c.b1, c.b2
@@ -110,7 +103,6 @@ func (c adamCoeffs) apply(value, grad, m, v []float32) {
 		m[i], v[i] = float32(mi), float32(vi)
 		denom := math.Sqrt(vi)/c.sqrtBC2 + c.eps
 		value[i] = float32(float64(value[i]) - c.stepSize*mi/denom)
-		grad[i] = 0
 	}
 }
 
@@ -186,84 +178,4 @@ func copyMoments(m map[string][]float32) map[string][]float32 {
 		out[name] = append([]float32(nil), xs...)
 	}
 	return out
-}
-
-// ClipGradNorm returns the global L2 norm of all gradients and, when
-// maxNorm > 0 and the norm exceeds it, scales every gradient by
-// maxNorm/norm. A maxNorm <= 0 only measures. A non-finite norm is returned
-// without scaling, so the caller can detect it: since the squares of
-// float32 values are summed in float64, which they cannot overflow, the
-// norm is finite exactly when every gradient is (see GradsFinite).
-//
-// The squares are summed in float64 span by span (at most gradChunk
-// elements of one parameter, in element order) and the span sums added in
-// parameter and element order. The spans are summed and scaled in
-// parallel; the order is fixed, so the result is too.
-func ClipGradNorm(params []Param, maxNorm float64) (norm float64) {
-	norm = gradNorm(params)
-	scale := clipScale(norm, maxNorm)
-	if scale == 1 {
-		return norm
-	}
-	ss := gradSpans(params)
-	forSpans(ss, func(k int) {
-		s := ss[k]
-		scaleGrads(params[s.param].Grad[s.lo:s.hi], scale)
-	})
-	return norm
-}
-
-// gradNorm returns the global L2 norm of the gradients as ClipGradNorm
-// computes it.
-func gradNorm(params []Param) float64 {
-	ss := gradSpans(params)
-	sums := make([]float64, len(ss))
-	forSpans(ss, func(k int) {
-		s := ss[k]
-		sums[k] = sumSquares(params[s.param].Grad[s.lo:s.hi])
-	})
-	var sum float64
-	for _, x := range sums {
-		sum += x
-	}
-	return math.Sqrt(sum)
-}
-
-// clipScale returns the factor ClipGradNorm scales gradients of the given
-// norm by: maxNorm/norm when maxNorm > 0 and a finite norm exceeds it,
-// otherwise 1.
-func clipScale(norm, maxNorm float64) float64 {
-	if maxNorm <= 0 || !(norm > maxNorm) || math.IsInf(norm, 0) {
-		return 1
-	}
-	return maxNorm / norm
-}
-
-// sumSquares returns the float64 sum of the squares of g, in order.
-func sumSquares(g []float32) float64 {
-	var sum float64
-	for _, x := range g {
-		sum += float64(x) * float64(x)
-	}
-	return sum
-}
-
-// scaleGrads multiplies every element of g by scale, in float64.
-func scaleGrads(g []float32, scale float64) {
-	for i, x := range g {
-		g[i] = float32(float64(x) * scale)
-	}
-}
-
-// GradsFinite reports whether every gradient is neither NaN nor infinite.
-func GradsFinite(params []Param) bool {
-	for _, p := range params {
-		for _, g := range p.Grad {
-			f := float64(g)
-			if math.IsNaN(f) || math.IsInf(f, 0) {
-				return false
-			}
-		}
-	}
-	return true
 }

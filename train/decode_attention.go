@@ -6,6 +6,7 @@ import (
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
+	"github.com/seq2seq/transformer/data"
 	"github.com/seq2seq/transformer/graph"
 	"github.com/seq2seq/transformer/layers"
 )
@@ -53,13 +54,13 @@ func (tr *Translator) Attention(src, out []int) (*Attention, error) {
 	case len(out)+1 > maxPos:
 		return nil, fmt.Errorf("attention: output length %d + EOS exceeds model.max_positions %d", len(out), maxPos)
 	}
-	s, t := min(tr.roundLen(len(src)), maxPos), min(tr.roundLen(len(out)+1), maxPos)
+	s, t := min(data.BucketLen(len(src), tr.Bucket), maxPos), min(data.BucketLen(len(out)+1, tr.Bucket), maxPos)
 	g, err := tr.attentionGraph(s, t)
 	if err != nil {
 		return nil, err
 	}
 	defer g.vm.Close()
-	if err := g.run(src, out); err != nil {
+	if err := g.execute(src, out); err != nil {
 		return nil, err
 	}
 	return g.collect(len(src), len(out)+1)
@@ -75,14 +76,22 @@ func (tr *Translator) attentionGraph(s, t int) (*attnGraph, error) {
 	}); err != nil {
 		return nil, fmt.Errorf("attention: build graph %d→%d: %w", s, t, err)
 	}
+	var enc, self, cross []string
+	for _, l := range tr.Model.Encoder {
+		enc = append(enc, l.SelfAttn.ProbsTag())
+	}
+	for _, l := range tr.Model.Decoder {
+		self = append(self, l.SelfAttn.ProbsTag())
+		cross = append(cross, l.CrossAttn.ProbsTag())
+	}
 	var err error
-	if g.enc, err = g.tagged("encoder.%d.self_attn.probs", len(tr.Model.Encoder)); err != nil {
+	if g.enc, err = g.tagged(enc); err != nil {
 		return nil, err
 	}
-	if g.self, err = g.tagged("decoder.%d.self_attn.probs", len(tr.Model.Decoder)); err != nil {
+	if g.self, err = g.tagged(self); err != nil {
 		return nil, err
 	}
-	if g.cross, err = g.tagged("decoder.%d.cross_attn.probs", len(tr.Model.Decoder)); err != nil {
+	if g.cross, err = g.tagged(cross); err != nil {
 		return nil, err
 	}
 	var watch []any
@@ -95,11 +104,11 @@ func (tr *Translator) attentionGraph(s, t int) (*attnGraph, error) {
 	return g, nil
 }
 
-// tagged returns the nodes tagged format % i for i in [0, n).
-func (g *attnGraph) tagged(format string, n int) ([]*G.Node, error) {
-	nodes := make([]*G.Node, n)
-	for i := range nodes {
-		name := fmt.Sprintf(format, i)
+// tagged returns the nodes tagged with names, in order (the tags
+// layers.MultiHeadAttention.ProbsTag names).
+func (g *attnGraph) tagged(names []string) ([]*G.Node, error) {
+	nodes := make([]*G.Node, len(names))
+	for i, name := range names {
 		if nodes[i] = g.b.Tagged(name); nodes[i] == nil {
 			return nil, fmt.Errorf("attention: the model tags no %q", name)
 		}
@@ -107,13 +116,13 @@ func (g *attnGraph) tagged(format string, n int) ([]*G.Node, error) {
 	return nodes, nil
 }
 
-// run binds src and BOS + out, PAD-padded to the graph's lengths, and runs
+// execute binds src and BOS + out, PAD-padded to the graph's lengths, and runs
 // the graph.
-func (g *attnGraph) run(src, out []int) error {
+func (g *attnGraph) execute(src, out []int) error {
 	if err := g.in.BindSource(padRows([][]int{src}, g.in.S)); err != nil {
 		return fmt.Errorf("attention: %w", err)
 	}
-	prefix := append([]int{bosID}, out...)
+	prefix := append([]int{data.BOSID}, out...)
 	if err := g.in.BindTarget(padRows([][]int{prefix}, g.in.T), nil); err != nil {
 		return fmt.Errorf("attention: %w", err)
 	}

@@ -3,16 +3,10 @@ package train
 import (
 	"math"
 
+	"github.com/seq2seq/transformer/data"
 	"github.com/seq2seq/transformer/graph"
 	"github.com/seq2seq/transformer/layers"
 	"github.com/seq2seq/transformer/train/infer"
-)
-
-// Token ids shared with package data's vocabularies.
-const (
-	padID = layers.PadID
-	bosID = 2
-	eosID = 3
 )
 
 // Translator decodes with a trained model: batched greedy search and
@@ -37,17 +31,10 @@ func NewTranslator(m *layers.Transformer, ps *graph.Params, bucket int, maxLenA 
 	return &Translator{Model: m, Params: ps, Bucket: bucket, MaxLenA: maxLenA, MaxLenB: maxLenB}
 }
 
-// roundLen rounds n up to the bucket, at least 2 (a one-row matrix would be
-// taken for a vector by Gorgonia's Mul).
-func (tr *Translator) roundLen(n int) int {
-	n = max(n, 2)
-	return (n + tr.Bucket - 1) / tr.Bucket * tr.Bucket
-}
-
 // maxOut is the longest output allowed for a source of n tokens, EOS
 // excluded, within the model's positions.
 func (tr *Translator) maxOut(n int) int {
-	limit := int(tr.MaxLenA*float64(n)) + tr.MaxLenB
+	limit := DecodeConfig{MaxLenA: tr.MaxLenA, MaxLenB: tr.MaxLenB}.MaxOutputLen(n)
 	return max(1, min(limit, tr.Model.Cfg.MaxPositions-1))
 }
 
@@ -76,7 +63,7 @@ func (tr *Translator) step(dec infer.Decoder, tokens []int) ([]float64, error) {
 	}
 	v := tr.Model.Cfg.TgtVocab
 	for i := 0; i < len(lp); i += v {
-		lp[i+padID], lp[i+bosID] = math.Inf(-1), math.Inf(-1)
+		lp[i+data.PadID], lp[i+data.BOSID] = math.Inf(-1), math.Inf(-1)
 	}
 	return lp, nil
 }
@@ -97,7 +84,7 @@ func (tr *Translator) Greedy(srcs [][]int) ([][]int, error) {
 	scores := make([]float64, len(srcs))
 	tokens := make([]int, len(srcs)) // each row's next input
 	for i := range srcs {
-		out[i], tokens[i] = []int{}, bosID
+		out[i], tokens[i] = []int{}, data.BOSID
 	}
 	v := tr.Model.Cfg.TgtVocab
 	for step := 0; len(tokens) > 0; step++ {
@@ -111,9 +98,9 @@ func (tr *Translator) Greedy(srcs [][]int) ([][]int, error) {
 			best := argmaxScore(scores[i], lp[r*v:(r+1)*v])
 			scores[i] += lp[r*v+best]
 			if step >= tr.maxOut(len(srcs[i])) {
-				best = eosID // length limit reached
+				best = data.EOSID // length limit reached
 			}
-			if best == eosID || best == padID { // PAD only when every score is NaN
+			if best == data.EOSID || best == data.PadID { // PAD only when every score is NaN
 				continue
 			}
 			out[i] = append(out[i], best)

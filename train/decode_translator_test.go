@@ -10,6 +10,7 @@ import (
 
 	"gorgonia.org/tensor"
 
+	"github.com/seq2seq/transformer/data"
 	"github.com/seq2seq/transformer/graph"
 )
 
@@ -176,7 +177,7 @@ func TestDecodeFollowsWeights(t *testing.T) {
 	oldGamma, oldBeta := slices.Clone(gamma), slices.Clone(beta)
 	d := l.Model.Cfg.DModel
 	for k := range gamma {
-		gamma[k], beta[k] = 0, 100*embed[eosID*d+k]
+		gamma[k], beta[k] = 0, 100*embed[data.EOSID*d+k]
 	}
 	rigged, err := tr.Beam(srcs, 2, 0.6)
 	copy(gamma, oldGamma)

@@ -3,6 +3,8 @@ package train
 import (
 	"math"
 	"sort"
+
+	"github.com/seq2seq/transformer/data"
 )
 
 // hypothesis is one beam entry: tokens after BOS, the sum of their
@@ -54,7 +56,7 @@ func (tr *Translator) Beam(srcs [][]int, k int, alpha float64) ([][]int, error) 
 	tokens := make([]int, len(srcs)) // each row's next input
 	for b := range srcs {
 		states[b] = &beamState{alive: []hypothesis{{tokens: []int{}}}, limit: tr.maxOut(len(srcs[b]))}
-		tokens[b] = bosID
+		tokens[b] = data.BOSID
 	}
 	v := tr.Model.Cfg.TgtVocab
 	for len(tokens) > 0 {
@@ -94,7 +96,7 @@ func (st *beamState) advance(lp []float64, v, k int, alpha float64) {
 	var cands []candidate
 	if atLimit {
 		for j, h := range st.alive {
-			cands = append(cands, candidate{k: j, v: eosID, score: h.score + lp[j*v+eosID]})
+			cands = append(cands, candidate{k: j, v: data.EOSID, score: h.score + lp[j*v+data.EOSID]})
 		}
 		sort.SliceStable(cands, func(a, b int) bool { return cands[a].score > cands[b].score })
 	} else {
@@ -108,7 +110,7 @@ func (st *beamState) advance(lp []float64, v, k int, alpha float64) {
 			break
 		}
 		toks := append(append([]int(nil), st.alive[c.k].tokens...), c.v)
-		if c.v == eosID {
+		if c.v == data.EOSID {
 			st.finished = append(st.finished, hypothesis{tokens: toks[:len(toks)-1], score: c.score / lengthPenalty(len(toks), alpha)})
 			continue
 		}

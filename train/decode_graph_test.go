@@ -8,6 +8,7 @@ import (
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
+	"github.com/seq2seq/transformer/data"
 	"github.com/seq2seq/transformer/graph"
 	"github.com/seq2seq/transformer/layers"
 	"github.com/seq2seq/transformer/train/infer"
@@ -94,7 +95,7 @@ func (tr *graphTranslator) encode(srcs [][]int) (ids []int, memory []float32, s 
 	for _, x := range srcs {
 		longest = max(longest, len(x))
 	}
-	s = min(tr.roundLen(longest), tr.Model.Cfg.MaxPositions)
+	s = min(data.BucketLen(longest, tr.Bucket), tr.Model.Cfg.MaxPositions)
 	g, err := tr.encoder(graphKey{B: len(srcs), S: s})
 	if err != nil {
 		return nil, nil, 0, err
@@ -117,7 +118,7 @@ func (tr *graphTranslator) encode(srcs [][]int) (ids []int, memory []float32, s 
 // position t, (R, V) flattened.
 func (tr *graphTranslator) stepLogProbs(src []int, memory []float32, s int, prefixes [][]int) ([]float64, error) {
 	r, t := len(prefixes), len(prefixes[0])
-	T := min(tr.roundLen(t), tr.Model.Cfg.MaxPositions)
+	T := min(data.BucketLen(t, tr.Bucket), tr.Model.Cfg.MaxPositions)
 	g, err := tr.decoder(graphKey{B: r, S: s, T: T})
 	if err != nil {
 		return nil, err
@@ -142,7 +143,7 @@ func (tr *graphTranslator) stepLogProbs(src []int, memory []float32, s int, pref
 		row := logits[(i*T+t-1)*v : (i*T+t)*v]
 		lp := out[i*v : (i+1)*v]
 		infer.LogSoftmax(lp, row)
-		lp[padID], lp[bosID] = math.Inf(-1), math.Inf(-1)
+		lp[data.PadID], lp[data.BOSID] = math.Inf(-1), math.Inf(-1)
 	}
 	g.vm.Reset()
 	return out, nil
@@ -162,7 +163,7 @@ func (tr *graphTranslator) Greedy(srcs [][]int) ([][]int, error) {
 	done := make([]bool, len(srcs))
 	longest := 0
 	for i, x := range srcs {
-		prefixes[i] = []int{bosID}
+		prefixes[i] = []int{data.BOSID}
 		longest = max(longest, tr.maxOut(len(x)))
 	}
 	v := tr.Model.Cfg.TgtVocab
@@ -174,16 +175,16 @@ func (tr *graphTranslator) Greedy(srcs [][]int) ([][]int, error) {
 		finished := true
 		for i := range prefixes {
 			if done[i] {
-				prefixes[i] = append(prefixes[i], padID)
+				prefixes[i] = append(prefixes[i], data.PadID)
 				continue
 			}
 			best := argmaxScore(scores[i], lp[i*v:(i+1)*v])
 			scores[i] += lp[i*v+best]
 			if len(prefixes[i])-1 >= tr.maxOut(len(srcs[i])) {
-				best = eosID
+				best = data.EOSID
 			}
 			prefixes[i] = append(prefixes[i], best)
-			done[i] = best == eosID
+			done[i] = best == data.EOSID
 			finished = finished && done[i]
 		}
 		if finished {
@@ -199,7 +200,7 @@ func stripOutputs(prefixes [][]int) [][]int {
 	for i, p := range prefixes {
 		out[i] = []int{}
 		for _, id := range p[1:] {
-			if id == eosID || id == padID {
+			if id == data.EOSID || id == data.PadID {
 				break
 			}
 			out[i] = append(out[i], id)
@@ -262,7 +263,7 @@ func beamPrefixes(states []*beamState, k, step int) [][]int {
 	for _, st := range states {
 		for j := 0; j < k; j++ {
 			row := make([]int, step+1)
-			row[0] = bosID
+			row[0] = data.BOSID
 			if j < len(st.alive) && !st.done {
 				copy(row[1:], st.alive[j].tokens)
 			}
@@ -279,7 +280,7 @@ func (st *beamState) advanceAll(lp []float64, v, k int, alpha float64) {
 	for j, h := range st.alive {
 		row := lp[j*v : (j+1)*v]
 		if atLimit {
-			cands = append(cands, candidate{k: j, v: eosID, score: h.score + row[eosID]})
+			cands = append(cands, candidate{k: j, v: data.EOSID, score: h.score + row[data.EOSID]})
 			continue
 		}
 		for tok, l := range row {
@@ -293,7 +294,7 @@ func (st *beamState) advanceAll(lp []float64, v, k int, alpha float64) {
 			break
 		}
 		toks := append(append([]int(nil), st.alive[c.k].tokens...), c.v)
-		if c.v == eosID {
+		if c.v == data.EOSID {
 			st.finished = append(st.finished, hypothesis{tokens: toks[:len(toks)-1], score: c.score / lengthPenalty(len(toks), alpha)})
 			continue
 		}

@@ -1,0 +1,43 @@
+package train
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/seq2seq/transformer/data"
+)
+
+// Decode translates srcs in batches of batchSize with beam width beam (1 =
+// greedy) and returns the hypotheses as space-joined target tokens, in the
+// order of srcs. Sentences are batched by length, so that a batch encodes
+// with little padding and its sentences finish at similar steps.
+func Decode(tr *Translator, tgt *data.Vocab, srcs [][]int, batchSize, beam int, alpha float64) ([]string, error) {
+	order := make([]int, len(srcs))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return len(srcs[order[a]]) < len(srcs[order[b]]) })
+	out := make([]string, len(srcs))
+	for start := 0; start < len(order); start += batchSize {
+		idx := order[start:min(start+batchSize, len(order))]
+		chunk := make([][]int, len(idx))
+		for i, j := range idx {
+			chunk[i] = srcs[j]
+		}
+		var ids [][]int
+		var err error
+		if beam <= 1 {
+			ids, err = tr.Greedy(chunk)
+		} else {
+			ids, err = tr.Beam(chunk, beam, alpha)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("decode sentences %d-%d (by length): %w", start+1, start+len(chunk), err)
+		}
+		for i, h := range ids {
+			out[idx[i]] = strings.Join(tgt.Decode(h), " ")
+		}
+	}
+	return out, nil
+}
