@@ -43,18 +43,14 @@ func LoadCorpus(cfg *Config, src, tgt *data.Vocab, log io.Writer) (*Corpus, erro
 	d := cfg.Data
 	splits := map[string][]data.Pair{}
 	for _, split := range []string{"train", "valid", "test"} {
-		pairs, err := data.ReadSplit(d.Dir, split, d.Src, d.Tgt)
+		pairs, err := data.ReadParallelReport(d.Path(split, d.Src), d.Path(split, d.Tgt), log)
 		if err != nil {
 			return nil, err
 		}
 		splits[split] = pairs
 	}
 	if src == nil || tgt == nil {
-		var ss, ts [][]string
-		for _, p := range splits["train"] {
-			ss, ts = append(ss, p.Src), append(ts, p.Tgt)
-		}
-		src, tgt = data.BuildVocab(ss, d.MinFreq, d.MaxVocab), data.BuildVocab(ts, d.MinFreq, d.MaxVocab)
+		src, tgt = buildVocabs(splits["train"], d)
 	}
 	c := &Corpus{Src: src, Tgt: tgt}
 	encode := func(ps []data.Pair) []data.Encoded {
@@ -82,6 +78,19 @@ func LoadCorpus(cfg *Config, src, tgt *data.Vocab, log io.Writer) (*Corpus, erro
 	c.Test = encode(splits["test"])
 	fmt.Fprintf(log, "vocabulary: %d source, %d target types\n", src.Size(), tgt.Size())
 	return c, nil
+}
+
+// buildVocabs builds the vocabularies from the training pairs that pass
+// the data.max_len filter, so that a pair the filter drops (one huge line)
+// adds no types, parameters or memory.
+func buildVocabs(pairs []data.Pair, d DataConfig) (src, tgt *data.Vocab) {
+	var ss, ts [][]string
+	for _, p := range pairs {
+		if len(p.Src) <= d.MaxLen && len(p.Tgt) <= d.MaxLen { // as data.FilterLength
+			ss, ts = append(ss, p.Src), append(ts, p.Tgt)
+		}
+	}
+	return data.BuildVocab(ss, d.MinFreq, d.MaxVocab), data.BuildVocab(ts, d.MinFreq, d.MaxVocab)
 }
 
 func refsAndSources(ps []data.Pair, src *data.Vocab) ([]string, [][]int) {
