@@ -339,3 +339,27 @@ func TestSetFlag(t *testing.T) {
 		t.Errorf("--set train.steps=3 trained to step %d", info.Step)
 	}
 }
+
+// TestTranslateWarnings checks that translate drops a byte-order mark at
+// the start of stdin (the line translates as without it) and counts the
+// lines it cut at max_positions, on stderr.
+func TestTranslateWarnings(t *testing.T) {
+	_, runDir := microRun(t)
+	long := strings.Repeat("dog ", 300) // over max_positions 256
+	plain, _, err := robustRun([]string{"translate", "--checkpoint", runDir, "--beam", "1"}, "a dog\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, err := robustRun([]string{"translate", "--checkpoint", runDir, "--beam", "1"}, "\ufeffa dog\n"+long+"\n"+long+"\nthe dog\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first, _, _ := strings.Cut(stdout, "\n"); first+"\n" != plain {
+		t.Errorf("line after a BOM translated to %q, without it %q", first, plain)
+	}
+	for _, want := range []string{"dropped the byte-order mark", "2 input lines were longer than the model's max_positions 256"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr %q does not say %q", stderr, want)
+		}
+	}
+}
