@@ -52,6 +52,9 @@ func LoadCorpus(cfg *Config, src, tgt *data.Vocab, log io.Writer) (*Corpus, erro
 	if src == nil || tgt == nil {
 		src, tgt = buildVocabs(splits["train"], d)
 	}
+	if err := checkMemory(cfg, src.Size(), tgt.Size()); err != nil {
+		return nil, err
+	}
 	c := &Corpus{Src: src, Tgt: tgt}
 	encode := func(ps []data.Pair) []data.Encoded {
 		out := make([]data.Encoded, len(ps))

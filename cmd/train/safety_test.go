@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/seq2seq/transformer/train/checkpoint"
 )
 
 // proc is the command run in a child process (the test binary re-run as
@@ -361,5 +363,37 @@ func TestTranslateWarnings(t *testing.T) {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr %q does not say %q", stderr, want)
 		}
+	}
+}
+
+// TestOversizeCheckpointRefused crafts a checkpoint whose config claims
+// d_model 1,000,000 over the micro model's small tensors: translate, eval
+// and attention must refuse it naming model.d_model, without allocating
+// the model (which would need terabytes).
+func TestOversizeCheckpointRefused(t *testing.T) {
+	config, runDir := microRun(t)
+	st, err := checkpoint.Load(filepath.Join(runDir, checkpoint.StepDirName(20)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(st.Config)
+	for _, r := range [][2]string{{"d_model: 16", "d_model: 1000000"}, {"heads: 2", "heads: 1"}} {
+		if !strings.Contains(text, r[0]) {
+			t.Fatalf("checkpoint config has no %q:\n%s", r[0], text)
+		}
+		text = strings.Replace(text, r[0], r[1], 1)
+	}
+	st.Config = []byte(text)
+	crafted := filepath.Join(t.TempDir(), "crafted")
+	if _, err := checkpoint.Save(crafted, st, 1, false); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"translate", "--checkpoint", crafted},
+		{"eval", "--config", config, "--checkpoint", crafted},
+		{"attention", "--checkpoint", crafted, "--text", "a dog", "--out", filepath.Join(t.TempDir(), "a.png")},
+	} {
+		_, _, err := robustRun(args, "a dog\n")
+		assertMentions(t, err, args[0]+" of a crafted checkpoint", "model.d_model (1000000)", "memory")
 	}
 }
