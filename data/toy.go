@@ -199,7 +199,7 @@ func WriteToy(dir, srcExt, tgtExt string, cfg ToyConfig) error {
 }
 
 // EnsureToy writes the toy corpus into dir when none of its six files
-// exists. When all exist it does nothing; when only some exist it writes
+// exists, with a ToyRecordFile of cfg beside it. When all exist it does nothing; when only some exist it writes
 // nothing and returns an error naming the missing ones, so a corpus of the
 // user's is never overwritten.
 func EnsureToy(dir, srcExt, tgtExt string, cfg ToyConfig) (generated bool, err error) {
@@ -216,7 +216,10 @@ func EnsureToy(dir, srcExt, tgtExt string, cfg ToyConfig) (generated bool, err e
 	case 0:
 		return false, nil
 	case 6:
-		return true, WriteToy(dir, srcExt, tgtExt, cfg)
+		if err := WriteToy(dir, srcExt, tgtExt, cfg); err != nil {
+			return false, err
+		}
+		return true, writeToyRecord(dir, cfg)
 	}
 	return false, fmt.Errorf("toy corpus: %s missing while other corpus files exist in %s; an existing corpus is never overwritten (remove it to regenerate, or set data.toy: false)", strings.Join(missing, ", "), dir)
 }

@@ -145,7 +145,11 @@ func TestEnsureToyWritesOnceAtomically(t *testing.T) {
 		t.Fatalf("read back %d pairs, %v; want 50", len(pairs), err)
 	}
 	entries, _ := os.ReadDir(dir)
-	if len(entries) != 6 {
-		t.Errorf("%d files in the corpus dir, want 6 (no temporaries left)", len(entries))
+	if len(entries) != 7 {
+		t.Errorf("%d files in the corpus dir, want 6 and %s (no temporaries left)", len(entries), ToyRecordFile)
+	}
+	rec, found, err := ReadToyRecord(dir)
+	if err != nil || !found || rec != cfg {
+		t.Errorf("ReadToyRecord = %+v, %v, %v; want %+v", rec, found, err, cfg)
 	}
 }

@@ -25,8 +25,10 @@ type runLock struct {
 }
 
 // lockRunDir creates dir if needed and takes its lock without waiting. When
-// another process holds it the error names that process.
-func lockRunDir(dir string) (*runLock, error) {
+// another process holds it the error names that process. check, when not
+// nil, runs under the lock before the lock file names this process; its
+// error releases the lock with nothing written.
+func lockRunDir(dir string, check func() error) (*runLock, error) {
 	created := missingDirs(dir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create run directory: %w", err)
@@ -45,13 +47,20 @@ func lockRunDir(dir string) (*runLock, error) {
 		}
 		return nil, fmt.Errorf("lock %s: %w", path, err)
 	}
+	l := &runLock{f: f, created: created}
+	if check != nil {
+		if err := check(); err != nil {
+			l.release()
+			return nil, err
+		}
+	}
 	host, _ := os.Hostname()
 	text := fmt.Sprintf("pid %d on host %s, started %s\n", os.Getpid(), host, time.Now().UTC().Format(time.RFC3339))
 	if err := writeHolder(f, text); err != nil {
-		f.Close()
+		l.release()
 		return nil, fmt.Errorf("write lock %s: %w", path, err)
 	}
-	return &runLock{f: f, created: created}, nil
+	return l, nil
 }
 
 // missingDirs returns dir and those of its parents that do not exist,

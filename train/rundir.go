@@ -18,31 +18,30 @@ func claimRunDir(dir string, opt Options) (*runLock, error) {
 	if opt.DryRun {
 		return nil, nil
 	}
-	lock, err := lockRunDir(dir)
-	if err != nil {
-		return nil, err
-	}
 	if opt.Resume || opt.From != "" {
-		return lock, nil
+		return lockRunDir(dir, nil)
 	}
-	has, err := holdsRun(dir)
-	if err != nil {
-		lock.release()
-		return nil, err
-	}
-	if !has {
-		return lock, nil
-	}
-	if !opt.Wipe {
-		lock.release()
-		return nil, fmt.Errorf("run directory %s already holds a run; continue it with --resume, start over with --overwrite (deletes it), or set another name", dir)
+	wipe := false
+	lock, err := lockRunDir(dir, func() error {
+		has, err := holdsRun(dir)
+		switch {
+		case err != nil:
+			return err
+		case has && !opt.Wipe:
+			return fmt.Errorf("run directory %s already holds a run; continue it with --resume, start over with --overwrite (deletes it), or set another name", dir)
+		}
+		wipe = has
+		return nil
+	})
+	if err != nil || !wipe {
+		return lock, err
 	}
 	if err := clearRunDir(dir); err != nil {
 		lock.release()
 		return nil, err
 	}
 	lock.release() // the old lock file was moved aside with the old run
-	return lockRunDir(dir)
+	return lockRunDir(dir, nil)
 }
 
 // holdsRun reports whether dir holds checkpoints or checkpoint pointers

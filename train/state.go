@@ -101,7 +101,7 @@ func (r *run) snapshot() (*checkpoint.State, error) {
 		TgtVocab:  r.corpus.Tgt.Tokens(),
 		BestScore: r.best,
 		BestStep:  r.bestStep,
-		Extra:     map[string]string{"skipped": fmt.Sprint(r.skipped), "skip_streak": fmt.Sprint(r.streak)},
+		Extra:     map[string]string{"skipped": fmt.Sprint(r.skipped), "skip_streak": fmt.Sprint(r.streak), dataDigestKey: r.corpus.Digest},
 	}, nil
 }
 

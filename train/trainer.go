@@ -140,6 +140,7 @@ func newRun(cfg *Config, opt Options) (*run, error) {
 		if err := sameVocabularies(corpus, st, startPath); err != nil {
 			return nil, err
 		}
+		warnResumeChanges(opt.Log, cfg, st, corpus, startPath)
 	}
 	r.corpus = corpus
 	master := graph.NewRNG(cfg.Seed)
@@ -215,7 +216,7 @@ func sameModelSection(cfg *Config, saved []byte, path string) error {
 		return fmt.Errorf("resume %s: %w", path, err)
 	}
 	if old.Model != cfg.Model {
-		return fmt.Errorf("resume %s: the checkpoint's model section %+v differs from the config's %+v", path, old.Model, cfg.Model)
+		return modelSectionError(path, old.Model, cfg.Model)
 	}
 	return nil
 }
