@@ -42,7 +42,7 @@ func LoadModel(path string) (*Loaded, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load %s: target vocabulary: %w", path, err)
 	}
-	if err := checkMemory(cfg, src.Size(), tgt.Size()); err != nil { // before BuildModel allocates
+	if err := checkLoadable(cfg, st); err != nil { // before BuildModel allocates
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}
 	m, ps, err := BuildModel(cfg.ModelConfig(src.Size(), tgt.Size()), graph.NewRNG(0))

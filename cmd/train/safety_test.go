@@ -376,7 +376,8 @@ func TestOversizeCheckpointRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := string(st.Config)
+	orig := st.Config
+	text := string(orig)
 	for _, r := range [][2]string{{"d_model: 16", "d_model: 1000000"}, {"heads: 2", "heads: 1"}} {
 		if !strings.Contains(text, r[0]) {
 			t.Fatalf("checkpoint config has no %q:\n%s", r[0], text)
@@ -388,6 +389,16 @@ func TestOversizeCheckpointRefused(t *testing.T) {
 	if _, err := checkpoint.Save(crafted, st, 1, false); err != nil {
 		t.Fatal(err)
 	}
+	st.Config = []byte(strings.Replace(string(orig), "d_ff: 32", "d_ff: 64", 1))
+	if string(st.Config) == string(orig) {
+		t.Fatalf("checkpoint config has no d_ff: 32:\n%s", orig)
+	}
+	reshaped := filepath.Join(t.TempDir(), "reshaped")
+	if _, err := checkpoint.Save(reshaped, st, 1, false); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = robustRun([]string{"translate", "--checkpoint", reshaped}, "a dog\n")
+	assertMentions(t, err, "translate of a checkpoint whose config says d_ff 64", "tensors hold", "model.d_ff 64")
 	for _, args := range [][]string{
 		{"translate", "--checkpoint", crafted},
 		{"eval", "--config", config, "--checkpoint", crafted},
