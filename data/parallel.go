@@ -1,7 +1,6 @@
 package data
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -17,30 +16,49 @@ func ReadSplit(dir, split, srcExt, tgtExt string) ([]Pair, error) {
 }
 
 // ReadParallel reads two line-aligned files of whitespace-tokenized
-// sentences. Both must exist, be non-empty UTF-8, have the same number of
-// lines and no blank line; a trailing "\r" (CRLF endings) is removed. Lines
-// of any length are accepted. Errors name the file and the 1-based line.
+// sentences; it is ReadParallelReport without the report.
 func ReadParallel(srcPath, tgtPath string) ([]Pair, error) {
-	src, err := readLines(srcPath)
+	return ReadParallelReport(srcPath, tgtPath, nil)
+}
+
+// ReadParallelReport reads two line-aligned files of whitespace-tokenized
+// sentences. Both must exist, be non-empty UTF-8 without NUL bytes, have
+// the same number of lines and no blank line; a trailing "\r" (CRLF
+// endings) is removed, and so is a byte-order mark at the start of a file.
+// A pair with a line longer than MaxLineBytes is dropped. The mark and the
+// dropped pairs are reported to warn (nil: not reported). Errors name the
+// file and the 1-based line.
+func ReadParallelReport(srcPath, tgtPath string, warn io.Writer) ([]Pair, error) {
+	src, err := readLines(srcPath, warn)
 	if err != nil {
 		return nil, err
 	}
-	tgt, err := readLines(tgtPath)
+	tgt, err := readLines(tgtPath, warn)
 	if err != nil {
 		return nil, err
 	}
 	if len(src) != len(tgt) {
 		return nil, fmt.Errorf("read %s and %s: %d lines and %d lines, want equal counts", srcPath, tgtPath, len(src), len(tgt))
 	}
-	pairs := make([]Pair, len(src))
+	pairs := make([]Pair, 0, len(src))
+	var long []int
 	for i := range src {
-		pairs[i] = Pair{Src: src[i], Tgt: tgt[i]}
+		if src[i] == nil || tgt[i] == nil {
+			long = append(long, i+1)
+			continue
+		}
+		pairs = append(pairs, Pair{Src: src[i], Tgt: tgt[i]})
+	}
+	if len(long) > 0 && warn != nil {
+		fmt.Fprintf(warn, "warning: %s, %s: %d pairs dropped for a line over %d bytes (first at line %d)\n",
+			srcPath, tgtPath, len(long), MaxLineBytes, long[0])
 	}
 	return pairs, nil
 }
 
-// readLines reads one corpus file as tokenized lines.
-func readLines(path string) ([][]string, error) {
+// readLines reads one corpus file as tokenized lines; a line over
+// MaxLineBytes is nil.
+func readLines(path string, warn io.Writer) ([][]string, error) {
 	info, err := os.Stat(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -60,27 +78,31 @@ func readLines(path string) ([][]string, error) {
 	}
 	defer f.Close()
 	var out [][]string
-	r := bufio.NewReaderSize(f, 1<<16)
-	for n := 1; ; n++ {
-		line, err := r.ReadString('\n')
-		if err != nil && err != io.EOF {
-			return nil, fmt.Errorf("read %s line %d: %w", path, n, err)
+	lr := newLineReader(f, path)
+	for {
+		b, long, ok, err := lr.next()
+		if err != nil {
+			return nil, err
 		}
-		if line == "" && err == io.EOF {
+		if !ok {
 			break
 		}
-		line = strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r")
+		if long {
+			out = append(out, nil)
+			continue
+		}
+		line := strings.TrimSuffix(string(b), "\r")
 		if !utf8.ValidString(line) {
-			return nil, fmt.Errorf("read %s line %d: invalid UTF-8", path, n)
+			return nil, fmt.Errorf("read %s line %d: invalid UTF-8", path, lr.n)
 		}
 		toks := strings.Fields(line)
 		if len(toks) == 0 {
-			return nil, fmt.Errorf("read %s line %d: empty line", path, n)
+			return nil, fmt.Errorf("read %s line %d: empty line", path, lr.n)
 		}
 		out = append(out, toks)
-		if err == io.EOF {
-			break
-		}
+	}
+	if lr.hadBOM && warn != nil {
+		fmt.Fprintf(warn, "note: %s starts with a byte-order mark; it was dropped\n", path)
 	}
 	return out, nil
 }

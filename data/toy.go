@@ -216,8 +216,8 @@ func toySplitPairs(cfg ToyConfig) ([3][]ToyPair, error) {
 	return [3][]ToyPair{train, valid, test}, err
 }
 
-// EnsureToy writes the toy corpus into dir when none of its six files
-// exists. When all exist it writes only the missing alignment files (see
+// EnsureToy writes the toy corpus into dir, with a ToyRecordFile of cfg
+// beside it, when none of its six files exists. When all exist it writes only the missing alignment files (see
 // ensureToyAlign); when only some exist it writes nothing and returns an
 // error naming the missing ones, so a corpus of the user's is never
 // overwritten.
@@ -235,7 +235,10 @@ func EnsureToy(dir, srcExt, tgtExt string, cfg ToyConfig) (generated bool, err e
 	case 0:
 		return false, ensureToyAlign(dir, srcExt, tgtExt, cfg)
 	case 6:
-		return true, WriteToy(dir, srcExt, tgtExt, cfg)
+		if err := WriteToy(dir, srcExt, tgtExt, cfg); err != nil {
+			return false, err
+		}
+		return true, writeToyRecord(dir, cfg)
 	}
 	return false, fmt.Errorf("toy corpus: %s missing while other corpus files exist in %s; an existing corpus is never overwritten (remove it to regenerate, or set data.toy: false)", strings.Join(missing, ", "), dir)
 }

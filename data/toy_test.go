@@ -145,7 +145,11 @@ func TestEnsureToyWritesOnceAtomically(t *testing.T) {
 		t.Fatalf("read back %d pairs, %v; want 50", len(pairs), err)
 	}
 	entries, _ := os.ReadDir(dir)
-	if len(entries) != 9 {
-		t.Errorf("%d files in the corpus dir, want 9: .src, .tgt, .align of 3 splits (no temporaries left)", len(entries))
+	if len(entries) != 10 {
+		t.Errorf("%d files in the corpus dir, want .src, .tgt, .align of 3 splits and %s (no temporaries left)", len(entries), ToyRecordFile)
+	}
+	rec, found, err := ReadToyRecord(dir)
+	if err != nil || !found || rec != cfg {
+		t.Errorf("ReadToyRecord = %+v, %v, %v; want %+v", rec, found, err, cfg)
 	}
 }

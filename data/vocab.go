@@ -1,6 +1,7 @@
 package data
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"sort"
@@ -82,11 +83,16 @@ func NewVocabFromTokens(toks []string) (*Vocab, error) {
 	return v, nil
 }
 
-// LoadVocab reads a vocabulary file, one token a line.
+// LoadVocab reads a vocabulary file, one token a line; a byte-order mark
+// at the start is dropped and a NUL byte is an error.
 func LoadVocab(path string) (*Vocab, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("load vocabulary: %w", err)
+	}
+	b = bytes.TrimPrefix(b, []byte(BOM))
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		return nil, fmt.Errorf("load vocabulary %s line %d: NUL byte", path, bytes.Count(b[:i], []byte("\n"))+1)
 	}
 	v, err := NewVocabFromTokens(strings.Split(strings.TrimSuffix(string(b), "\n"), "\n"))
 	if err != nil {

@@ -15,6 +15,7 @@ type Corpus struct {
 	Train, Valid, Test  []data.Encoded
 	ValidRefs, TestRefs []string // target sentences, tokens joined by spaces
 	ValidSrc, TestSrc   [][]int  // unfiltered source ids for decoding
+	Digest              string   // SHA-256 of the six data files (see dataDigest)
 }
 
 // EnsureData generates the toy corpus when the config asks for it and the
@@ -31,9 +32,40 @@ func EnsureData(cfg *Config, log io.Writer) error {
 		}
 		if made {
 			fmt.Fprintf(log, "generated toy corpus in %s (%d/%d/%d pairs)\n", d.Dir, d.ToyTrain, d.ToyValid, d.ToyTest)
+		} else {
+			warnToyChanged(log, d.Dir, toy)
 		}
 	}
 	return cfg.ValidateFiles()
+}
+
+// warnToyChanged warns when the toy corpus in dir was generated with other
+// settings than toy (the config's seed and data.toy_*), naming the keys:
+// an existing corpus is never regenerated.
+func warnToyChanged(log io.Writer, dir string, toy data.ToyConfig) {
+	old, found, err := data.ReadToyRecord(dir)
+	if err != nil {
+		fmt.Fprintf(log, "warning: %v\n", err)
+		return
+	}
+	if !found || old == toy {
+		return
+	}
+	var keys []string
+	for _, k := range []struct {
+		key      string
+		old, cur any
+	}{
+		{"seed", old.Seed, toy.Seed}, {"data.toy_train", old.Train, toy.Train},
+		{"data.toy_valid", old.Valid, toy.Valid}, {"data.toy_test", old.Test, toy.Test},
+		{"toy sentence lengths", fmt.Sprint(old.MinLen, "-", old.MaxLen), fmt.Sprint(toy.MinLen, "-", toy.MaxLen)},
+	} {
+		if k.old != k.cur {
+			keys = append(keys, fmt.Sprintf("%s %v -> %v", k.key, k.old, k.cur))
+		}
+	}
+	fmt.Fprintf(log, "warning: the toy corpus in %s was generated with other settings (%s) and is used as it is; delete its files to regenerate it\n",
+		dir, strings.Join(keys, ", "))
 }
 
 // LoadCorpus reads the three splits, builds the vocabularies from training
@@ -43,20 +75,28 @@ func LoadCorpus(cfg *Config, src, tgt *data.Vocab, log io.Writer) (*Corpus, erro
 	d := cfg.Data
 	splits := map[string][]data.Pair{}
 	for _, split := range []string{"train", "valid", "test"} {
-		pairs, err := data.ReadSplit(d.Dir, split, d.Src, d.Tgt)
+		pairs, err := data.ReadParallelReport(d.Path(split, d.Src), d.Path(split, d.Tgt), log)
 		if err != nil {
 			return nil, err
 		}
 		splits[split] = pairs
 	}
 	if src == nil || tgt == nil {
-		var ss, ts [][]string
-		for _, p := range splits["train"] {
-			ss, ts = append(ss, p.Src), append(ts, p.Tgt)
-		}
-		src, tgt = data.BuildVocab(ss, d.MinFreq, d.MaxVocab), data.BuildVocab(ts, d.MinFreq, d.MaxVocab)
+		src, tgt = buildVocabs(splits["train"], d)
+	}
+	if err := checkMemory(cfg, src.Size(), tgt.Size()); err != nil {
+		return nil, err
 	}
 	c := &Corpus{Src: src, Tgt: tgt}
+	var paths []string
+	for _, split := range []string{"train", "valid", "test"} {
+		paths = append(paths, d.Path(split, d.Src), d.Path(split, d.Tgt))
+	}
+	digest, err := dataDigest(paths)
+	if err != nil {
+		return nil, err
+	}
+	c.Digest = digest
 	encode := func(ps []data.Pair) []data.Encoded {
 		out := make([]data.Encoded, len(ps))
 		for i, p := range ps {
@@ -82,6 +122,19 @@ func LoadCorpus(cfg *Config, src, tgt *data.Vocab, log io.Writer) (*Corpus, erro
 	c.Test = encode(splits["test"])
 	fmt.Fprintf(log, "vocabulary: %d source, %d target types\n", src.Size(), tgt.Size())
 	return c, nil
+}
+
+// buildVocabs builds the vocabularies from the training pairs that pass
+// the data.max_len filter, so that a pair the filter drops (one huge line)
+// adds no types, parameters or memory.
+func buildVocabs(pairs []data.Pair, d DataConfig) (src, tgt *data.Vocab) {
+	var ss, ts [][]string
+	for _, p := range pairs {
+		if len(p.Src) <= d.MaxLen && len(p.Tgt) <= d.MaxLen { // as data.FilterLength
+			ss, ts = append(ss, p.Src), append(ts, p.Tgt)
+		}
+	}
+	return data.BuildVocab(ss, d.MinFreq, d.MaxVocab), data.BuildVocab(ts, d.MinFreq, d.MaxVocab)
 }
 
 func refsAndSources(ps []data.Pair, src *data.Vocab) ([]string, [][]int) {

@@ -42,6 +42,9 @@ func LoadModel(path string) (*Loaded, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load %s: target vocabulary: %w", path, err)
 	}
+	if err := checkLoadable(cfg, st); err != nil { // before BuildModel allocates
+		return nil, fmt.Errorf("load %s: %w", path, err)
+	}
 	m, ps, err := BuildModel(cfg.ModelConfig(src.Size(), tgt.Size()), graph.NewRNG(0))
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", path, err)

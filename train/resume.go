@@ -65,12 +65,17 @@ func (rp *resumePoint) tgtVocab() *data.Vocab {
 }
 
 // checkVocabularies rejects resuming the run's own checkpoint when the
-// data now gives other vocabularies.
-func (rp *resumePoint) checkVocabularies(c *Corpus, opt Options) error {
+// data now gives other vocabularies, and warns of changed data files or
+// train, data and decode keys (see warnResumeChanges).
+func (rp *resumePoint) checkVocabularies(cfg *Config, c *Corpus, opt Options) error {
 	if rp == nil || !opt.Resume || opt.From != "" {
 		return nil
 	}
-	return sameVocabularies(c, rp.st, rp.path)
+	if err := sameVocabularies(c, rp.st, rp.path); err != nil {
+		return err
+	}
+	warnResumeChanges(opt.Log, cfg, rp.st, c, rp.path)
+	return nil
 }
 
 // resumeFrom restores the model, optimizer and loop state from rp and,
@@ -128,7 +133,7 @@ func sameModelSection(cfg *Config, saved []byte, path string) error {
 		return fmt.Errorf("resume %s: %w", path, err)
 	}
 	if old.Model != cfg.Model {
-		return fmt.Errorf("resume %s: the checkpoint's model section %+v differs from the config's %+v", path, old.Model, cfg.Model)
+		return modelSectionError(path, old.Model, cfg.Model)
 	}
 	return nil
 }

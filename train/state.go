@@ -88,7 +88,7 @@ func (r *trainer) snapshot() (*checkpoint.State, error) {
 		return nil, err
 	}
 	as := r.adam.State()
-	extra := map[string]string{"skipped": fmt.Sprint(r.skipped), "skip_streak": fmt.Sprint(r.streak)}
+	extra := map[string]string{"skipped": fmt.Sprint(r.skipped), "skip_streak": fmt.Sprint(r.streak), dataDigestKey: r.corpus.Digest}
 	r.earlyStopExtra(extra)
 	return &checkpoint.State{
 		Step:      r.step,

@@ -29,6 +29,7 @@ type Options struct {
 	OnStep func(step int) // called after each completed step (tests use it to interrupt)
 	DryRun bool           // write no metrics and no checkpoints (bench)
 	From   string         // start from this checkpoint (step or run directory) instead of the run's own
+	Wipe   bool           // --overwrite: delete the run directory's earlier run first (see claimRunDir)
 }
 
 // withDefaults applies the command-line overrides to cfg and fills in
@@ -94,6 +95,11 @@ func Run(ctx context.Context, cfg *Config, opt Options) (*Result, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	lock, err := claimRunDir(cfg.RunDir(), opt)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.release()
 	r, err := newTrainer(cfg, opt)
 	if err != nil {
 		return nil, err
@@ -117,7 +123,7 @@ func newTrainer(cfg *Config, opt Options) (*trainer, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := start.checkVocabularies(corpus, opt); err != nil {
+	if err := start.checkVocabularies(cfg, corpus, opt); err != nil {
 		return nil, err
 	}
 	r.corpus = corpus

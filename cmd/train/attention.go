@@ -28,7 +28,7 @@ type attentionOptions struct {
 // over the heads: rows are the generated target tokens and EOS, columns the
 // source tokens. --self draws the encoder's self-attention instead. Layers
 // and heads count from 0. It prints the translation and the file written.
-func attentionCmd(args []string, stdout io.Writer) error {
+func attentionCmd(args []string, stdout, stderr io.Writer) error {
 	opt, help, err := parseAttention(args, stdout)
 	if help || err != nil {
 		return err
@@ -36,6 +36,9 @@ func attentionCmd(args []string, stdout io.Writer) error {
 	l, err := loadModel(opt.checkpoint)
 	if err != nil {
 		return fmt.Errorf("attention: %w", err)
+	}
+	if n := len(strings.Fields(opt.text)); n > l.Model.Cfg.MaxPositions {
+		warnCut(stderr, "attention", 1, l.Model.Cfg.MaxPositions)
 	}
 	m, translation, err := attentionMap(l, opt)
 	if err != nil {

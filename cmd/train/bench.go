@@ -23,6 +23,7 @@ import (
 type benchOptions struct {
 	config, checkpoint, cpuProfile string
 	steps, warmup, sentences       int
+	sets                           setFlags
 }
 
 // benchResult is the JSON line bench prints.
@@ -84,9 +85,11 @@ func parseBench(args []string, stderr io.Writer) (opt benchOptions, help bool, e
 	fs.IntVar(&opt.warmup, "warmup", 3, "untimed training steps first")
 	fs.IntVar(&opt.sentences, "sentences", 200, "test sentences to time translation on (at most)")
 	fs.StringVar(&opt.cpuProfile, "cpuprofile", "", "write a CPU profile of the timed training steps to this file (go tool pprof)")
+	sets := addSetFlag(fs)
 	if help, err = parseLoud(fs, args); help || err != nil {
 		return opt, help, err
 	}
+	opt.sets = *sets
 	switch {
 	case opt.config == "":
 		err = errors.New("bench: --config is required")
@@ -111,7 +114,7 @@ type bench struct {
 // newBench loads the config and prepares a dry-run training session,
 // starting from the checkpoint's weights and vocabularies when given.
 func newBench(opt benchOptions, log io.Writer) (*bench, error) {
-	cfg, err := train.LoadConfig(opt.config)
+	cfg, err := loadConfig(opt.config, opt.sets)
 	if err != nil {
 		return nil, err
 	}

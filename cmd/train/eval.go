@@ -12,7 +12,8 @@ import (
 // evalOptions is the parsed command line of eval.
 type evalOptions struct {
 	config, checkpoint, split, format string
-	beam, width                       int
+	beam, width                       int // beam 0: the config's decode.beam
+	sets                              setFlags
 }
 
 // evalCmd scores a checkpoint on a split of the config's corpus:
@@ -28,7 +29,7 @@ func evalCmd(args []string, stdout, stderr io.Writer) error {
 	if help || err != nil {
 		return err
 	}
-	cfg, err := train.LoadConfig(opt.config)
+	cfg, err := loadConfig(opt.config, opt.sets)
 	if err != nil {
 		return fmt.Errorf("eval: %w", err)
 	}
@@ -51,12 +52,14 @@ func parseEval(args []string, stderr io.Writer) (opt evalOptions, help bool, err
 	fs.StringVar(&opt.config, "config", "", "YAML config file (required)")
 	fs.StringVar(&opt.checkpoint, "checkpoint", "", "checkpoint step or run directory (default: the config's run directory)")
 	fs.StringVar(&opt.split, "split", "test", "corpus split to score: test or valid")
-	fs.IntVar(&opt.beam, "beam", 0, "beam width; 1 = greedy (default: the config's decode.beam)")
+	beam := beamFlag(fs, "the config")
 	fs.IntVar(&opt.width, "w", 1, "decimals of the score")
 	fs.StringVar(&opt.format, "f", "json", "output format: json or text")
+	sets := addSetFlag(fs)
 	if help, err = parseLoud(fs, args); help || err != nil {
 		return opt, help, err
 	}
+	opt.beam, opt.sets = *beam, *sets
 	switch {
 	case opt.config == "":
 		err = errors.New("eval: --config is required")
@@ -64,8 +67,8 @@ func parseEval(args []string, stderr io.Writer) (opt evalOptions, help bool, err
 		err = fmt.Errorf("eval: --split %q: want test or valid", opt.split)
 	case opt.format != "json" && opt.format != "text":
 		err = fmt.Errorf("eval: -f %q: want json or text", opt.format)
-	case opt.beam < 0:
-		err = fmt.Errorf("eval: --beam %d must be positive", opt.beam)
+	case checkBeamFlag("eval", fs, opt.beam) != nil:
+		err = checkBeamFlag("eval", fs, opt.beam)
 	case opt.width < 0:
 		err = fmt.Errorf("eval: -w %d must not be negative", opt.width)
 	}
@@ -82,6 +85,9 @@ func evaluate(cfg *train.Config, opt evalOptions, log io.Writer) (bleu.Score, er
 	}
 	if l.Config.Model != cfg.Model {
 		fmt.Fprintf(log, "warning: the model section of %s differs from the one %s was trained with\n", opt.config, opt.checkpoint)
+	}
+	if err := checkBeam("eval", opt.beam, l.Tgt.Size()); err != nil {
+		return bleu.Score{}, err
 	}
 	srcs, refs, err := splitData(cfg, l, opt.split, log)
 	if err != nil {

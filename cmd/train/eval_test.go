@@ -4,87 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-
-	"github.com/seq2seq/transformer/train"
 )
-
-// micro is the checkpoint the tests share: configs/micro.yaml trained for
-// 20 steps once per test binary, under a directory TestMain removes.
-var micro struct {
-	once     sync.Once
-	root     string
-	config   string // the micro config with its data and output under root
-	runDir   string
-	trainOut string // what training printed to stdout
-	err      error
-}
-
-func TestMain(m *testing.M) {
-	root, err := os.MkdirTemp("", "cmd-train-test-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "create test directory:", err)
-		os.Exit(1)
-	}
-	micro.root = root
-	code := m.Run()
-	os.RemoveAll(root)
-	os.Exit(code)
-}
-
-// microRun returns the shared micro config and run directory, training the
-// checkpoint on first use.
-func microRun(t *testing.T) (config, runDir string) {
-	t.Helper()
-	micro.once.Do(func() { micro.err = trainMicro() })
-	if micro.err != nil {
-		t.Fatalf("train the micro checkpoint: %v", micro.err)
-	}
-	return micro.config, micro.runDir
-}
-
-// trainMicro writes the micro config with absolute data and output
-// directories under micro.root and trains it.
-func trainMicro() error {
-	cfg, err := train.LoadConfig(filepath.Join("..", "..", "configs", "micro.yaml"))
-	if err != nil {
-		return err
-	}
-	cfg.Data.Dir = filepath.Join(micro.root, "data")
-	cfg.Out = filepath.Join(micro.root, "checkpoints")
-	text, err := cfg.Marshal()
-	if err != nil {
-		return err
-	}
-	micro.config = filepath.Join(micro.root, "micro.yaml")
-	if err := os.WriteFile(micro.config, text, 0o644); err != nil {
-		return err
-	}
-	var stdout, stderr bytes.Buffer
-	args := []string{"--config", micro.config, "--out", cfg.Out, "--steps", "20"}
-	if err := run(context.Background(), args, strings.NewReader(""), &stdout, &stderr); err != nil {
-		return fmt.Errorf("%w\n%s", err, stderr.String())
-	}
-	micro.runDir, micro.trainOut = cfg.RunDir(), stdout.String()
-	return nil
-}
-
-// microModel loads the shared micro checkpoint.
-func microModel(t *testing.T) *train.Loaded {
-	t.Helper()
-	_, runDir := microRun(t)
-	l, err := train.LoadModel(runDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return l
-}
 
 // runEval runs train eval with args and returns its stdout.
 func runEval(t *testing.T, args ...string) (string, error) {
@@ -154,7 +78,9 @@ func TestEvalErrors(t *testing.T) {
 		{[]string{"--config", filepath.Join(empty, "none.yaml")}, "load config"},
 		{[]string{"--config", config, "--split", "train"}, `--split "train": want test or valid`},
 		{[]string{"--config", config, "-f", "xml"}, `-f "xml": want json or text`},
-		{[]string{"--config", config, "--beam", "-1"}, "--beam -1 must be positive"},
+		{[]string{"--config", config, "--beam", "-1"}, "--beam -1 out of range: want 1 (greedy) to 256"},
+		{[]string{"--config", config, "--beam", "0"}, "--beam 0 out of range"},
+		{[]string{"--config", config, "--beam", "257"}, "--beam 257 out of range"},
 		{[]string{"--config", config, "-w", "-2"}, "-w -2 must not be negative"},
 		{[]string{"--config", config, "--checkpoint", filepath.Join(empty, "run")}, "no checkpoint at"},
 		{[]string{"--config", config, "--checkpoint", empty}, "no checkpoint in"},

@@ -1,85 +1,132 @@
 // Command train trains, evaluates and inspects sequence-to-sequence
-// Transformers built on Gorgonia.
+// Transformers built on Gorgonia. `train help` lists every command and
+// flag.
 //
-//	train --config FILE [--resume] [--steps N] [--out DIR]
-//	train inspect CHECKPOINT
-//	train bleu REF [REF...] < HYP
-//	train eval --config FILE [--checkpoint PATH] [--split test|valid] [--beam K]
+//	train --config FILE [--resume|--overwrite] [--steps N] [--out DIR] [--set KEY=VALUE]...
+//	train eval --config FILE [--checkpoint PATH] [--split test|valid] [--beam K] [--set KEY=VALUE]...
 //	train translate --checkpoint PATH [--beam K] < SRC
-//	train attention --checkpoint PATH --text "..." --out FILE.png [--layer L] [--head H] [--self]
+//	train attention --checkpoint PATH --text "..." --out FILE.png [--layer L] [--head H|--average] [--self]
 //	train align --checkpoint PATH [--src F --tgt F] [--layer L] [--head H|--best-head] [--gold FILE] [--report]
+//	train export --checkpoint PATH --out model.safetensors
+//	train import --safetensors F [--config FILE] --out DIR
+//	train plot RUN_DIR [--out FILE.png]
+//	train average RUN_DIR --last K --out DIR
+//	train bench --config FILE [--steps N] [--warmup N] [--set KEY=VALUE]...
+//	train bleu REF [REF...] < HYP
+//	train inspect CHECKPOINT
+//
+// Exit status: 0 on success, 1 on an error, 128+N after signal N (130 for
+// SIGINT, 143 for SIGTERM); an interrupted training saves its checkpoint
+// first.
 package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
+	"sort"
+	"strings"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	go func() {
-		// The first signal asks for a clean stop (a checkpoint is saved);
-		// restoring the default handling lets a second one kill at once.
-		<-ctx.Done()
-		stop()
-	}()
-	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "train:", err)
-		os.Exit(1)
+	args := os.Args[1:]
+	ctx, sig := watchSignals(isTraining(args), os.Stderr)
+	err := run(ctx, args, os.Stdin, os.Stdout, os.Stderr)
+	os.Exit(exitCode(err, sig.received(), os.Stderr))
+}
+
+// exitCode prints err and returns the process's exit status: 128+N after
+// signal N, else 1 on an error and 0 on success.
+func exitCode(err error, sig int, stderr io.Writer) int {
+	if err != nil && !errors.Is(err, errInterrupted) {
+		fmt.Fprintln(stderr, "train:", err)
+		if sig == 0 {
+			return 1
+		}
 	}
+	if sig != 0 {
+		return 128 + sig
+	}
+	if err != nil {
+		return 1
+	}
+	return 0
+}
+
+// subcommand is a command of train other than training itself.
+type subcommand func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error
+
+// subcommands maps each command's first word to it.
+var subcommands = map[string]subcommand{
+	"inspect": func(_ context.Context, args []string, _ io.Reader, stdout, _ io.Writer) error {
+		return inspectCmd(args, stdout)
+	},
+	"bleu": func(_ context.Context, args []string, stdin io.Reader, stdout, _ io.Writer) error {
+		return bleuCmd(args, stdin, stdout)
+	},
+	"eval": func(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+		return evalCmd(args, stdout, stderr)
+	},
+	"translate": func(_ context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+		return translateCmd(args, stdin, stdout, stderr)
+	},
+	"attention": func(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+		return attentionCmd(args, stdout, stderr)
+	},
+	"bench": func(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+		return benchCmd(args, stdout, stderr)
+	},
+	"align": func(_ context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+		return alignCmd(args, stdin, stdout, stderr)
+	},
+	"export": func(_ context.Context, args []string, _ io.Reader, stdout, _ io.Writer) error {
+		return exportCmd(args, stdout)
+	},
+	"import": func(_ context.Context, args []string, _ io.Reader, stdout, _ io.Writer) error {
+		return importCmd(args, stdout)
+	},
+	"plot": func(_ context.Context, args []string, _ io.Reader, stdout, _ io.Writer) error {
+		return plotCmd(args, stdout)
+	},
+	"average": func(_ context.Context, args []string, _ io.Reader, stdout, _ io.Writer) error {
+		return averageCmd(args, stdout)
+	},
+}
+
+// isTraining reports whether args run training: no command word, only
+// flags.
+func isTraining(args []string) bool {
+	return len(args) == 0 || strings.HasPrefix(args[0], "-") && !isHelp(args[0])
+}
+
+func isHelp(arg string) bool {
+	return arg == "help" || arg == "-h" || arg == "--help" || arg == "-help"
 }
 
 // run dispatches a command line; it is main without the process exit.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	if len(args) > 0 {
-		switch args[0] {
-		case "inspect":
-			return inspectCmd(args[1:], stdout)
-		case "bleu":
-			return bleuCmd(args[1:], stdin, stdout)
-		case "eval":
-			return evalCmd(args[1:], stdout, stderr)
-		case "translate":
-			return translateCmd(args[1:], stdin, stdout)
-		case "attention":
-			return attentionCmd(args[1:], stdout)
-		case "align":
-			return alignCmd(args[1:], stdin, stdout, stderr)
-		case "bench":
-			return benchCmd(args[1:], stdout, stderr)
-		case "export":
-			return exportCmd(args[1:], stdout)
-		case "import":
-			return importCmd(args[1:], stdout)
-		case "plot":
-			return plotCmd(args[1:], stdout)
-		case "average":
-			return averageCmd(args[1:], stdout)
-		case "help", "-h", "--help":
-			fmt.Fprint(stdout, usage)
-			return nil
-		}
+	switch {
+	case isTraining(args):
+		return trainCmd(ctx, args, stdout, stderr)
+	case isHelp(args[0]):
+		return helpCmd(ctx, stdout)
 	}
-	return trainCmd(ctx, args, stdout, stderr)
+	cmd, ok := subcommands[args[0]]
+	if !ok {
+		return fmt.Errorf("unknown command %q: want one of %s, or flags only (--config FILE) to train; see train help",
+			args[0], strings.Join(commandNames(), ", "))
+	}
+	return cmd(ctx, args[1:], stdin, stdout, stderr)
 }
 
-const usage = `usage:
-  train --config FILE [--resume] [--steps N] [--out DIR]
-  train inspect CHECKPOINT
-  train bleu REF [REF...] < HYP   [-w N] [-f json|text] [--tokenize 13a|none] [--lowercase]
-  train eval --config FILE [--checkpoint PATH] [--split test|valid] [--beam K]
-  train translate --checkpoint PATH [--beam K] < SRC
-  train attention --checkpoint PATH --text "..." --out FILE.png [--layer L] [--head H|--average] [--self]
-  train bench --config FILE [--steps N] [--warmup N]
-  train align --checkpoint PATH [--src F --tgt F] [--layer L] [--head H|--average|--best-head|--all-layers] [--threshold X] [--gold FILE] [--report] < "SRC ||| TGT"
-  train export --checkpoint PATH --out model.safetensors
-  train import --safetensors F [--config FILE] [--src-vocab V] [--tgt-vocab V] --out DIR
-  train plot RUN_DIR [--out FILE.png]
-  train average RUN_DIR --last K --out DIR
-`
+// commandNames returns the subcommands' names, sorted.
+func commandNames() []string {
+	names := []string{"help"}
+	for name := range subcommands {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}

@@ -10,25 +10,6 @@ import (
 	"testing"
 )
 
-// mainTestConfig writes configs/micro.yaml into dir with its data directory
-// moved into dir, and returns the new file's path.
-func mainTestConfig(t *testing.T, dir string, edit func(string) string) string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "configs", "micro.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := strings.Replace(string(b), "dir: data/micro", "dir: "+filepath.Join(dir, "data"), 1)
-	if edit != nil {
-		text = edit(text)
-	}
-	path := filepath.Join(dir, "micro.yaml")
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
 func TestMainTrainsAndInspects(t *testing.T) {
 	if testing.Short() {
 		t.Skip("training run skipped in -short mode")

@@ -93,31 +93,6 @@ func sameRecords(t *testing.T, got, want []train.Record) {
 	}
 }
 
-// robustConfig writes configs/micro.yaml, decoded and re-encoded with edit
-// applied, into dir as name.yaml with its data directory dataDir, and
-// returns its path.
-func robustConfig(t *testing.T, dir, name, dataDir string, edit func(*train.Config)) string {
-	t.Helper()
-	cfg, err := train.LoadConfig(filepath.Join("..", "..", "configs", "micro.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Data.Dir = dataDir
-	cfg.Out = filepath.Join(dir, "unused-out") // every test passes --out
-	if edit != nil {
-		edit(cfg)
-	}
-	text, err := cfg.Marshal()
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, name+".yaml")
-	if err := os.WriteFile(path, text, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
 // assertAbsent fails if path exists: a failed command must not write it.
 func assertAbsent(t *testing.T, path, context string) {
 	t.Helper()
@@ -267,7 +242,7 @@ func TestRobustResumeRepairsLatestPointer(t *testing.T) {
 // of a run killed before its first checkpoint alone.
 func TestRobustResumeWithoutCheckpoint(t *testing.T) {
 	dir := t.TempDir()
-	config := robustConfig(t, dir, "micro", filepath.Join(dir, "data"), nil)
+	config := microConfig(t, dir, "micro", filepath.Join(dir, "data"), nil)
 	out := filepath.Join(dir, "out")
 	_, _, err := robustRun([]string{"--config", config, "--out", out, "--resume"}, "")
 	assertMentions(t, err, "--resume with no run directory", "no checkpoint", filepath.Join(out, "micro"))
@@ -294,7 +269,7 @@ func TestRobustResumeWithoutCheckpoint(t *testing.T) {
 // nothing is written.
 func TestRobustUnwritableOutput(t *testing.T) {
 	dir := t.TempDir()
-	config := robustConfig(t, dir, "micro", filepath.Join(dir, "data"), nil)
+	config := microConfig(t, dir, "micro", filepath.Join(dir, "data"), nil)
 	file := filepath.Join(dir, "file")
 	if err := os.WriteFile(file, []byte("not a directory\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -353,7 +328,7 @@ func TestRobustNonfiniteStop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	diverge := robustConfig(t, dir, "diverge", cfg.Data.Dir, func(c *train.Config) {
+	diverge := microConfig(t, dir, "diverge", cfg.Data.Dir, func(c *train.Config) {
 		c.Train.LR, c.Train.ClipNorm, c.Train.Warmup, c.Train.Schedule = 1e20, 0, 0, train.ScheduleConstant
 	})
 	_, stderr, err := robustRun([]string{"--config", diverge, "--out", out, "--resume", "--steps", "20"}, "")
@@ -494,7 +469,7 @@ func TestRobustBadCorpus(t *testing.T) {
 			}
 			robustCorpus(t, data)
 			tt.damage(t, data)
-			config := robustConfig(t, dir, "own", data, func(c *train.Config) {
+			config := microConfig(t, dir, "own", data, func(c *train.Config) {
 				c.Data.Toy = false
 				c.Model.MaxPositions = 24
 				c.Train.Steps, c.Train.EvalEvery, c.Train.SaveEvery, c.Train.ValidBLEUSentences = 2, 2, 2, 2
@@ -638,7 +613,7 @@ func TestRobustBadConfig(t *testing.T) {
 // config must be rejected before training, not at the first such batch.
 func TestRobustMaxPositionsCoversBuckets(t *testing.T) {
 	dir := t.TempDir()
-	config := robustConfig(t, dir, "micro", filepath.Join(dir, "data"), func(c *train.Config) { c.Model.MaxPositions = 18 })
+	config := microConfig(t, dir, "micro", filepath.Join(dir, "data"), func(c *train.Config) { c.Model.MaxPositions = 18 })
 	out := filepath.Join(dir, "out")
 	_, _, err := robustRun([]string{"--config", config, "--out", out}, "")
 	assertMentions(t, err, "max_positions 18", "model.max_positions", "data.bucket")
@@ -655,7 +630,7 @@ func TestRobustResumeDifferentModel(t *testing.T) {
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data")
 	out := filepath.Join(dir, "out")
-	config := robustConfig(t, dir, "micro", data, nil)
+	config := microConfig(t, dir, "micro", data, nil)
 	if _, stderr, err := robustRun([]string{"--config", config, "--out", out, "--steps", "10"}, ""); err != nil {
 		t.Fatalf("first 10 steps: %v\n%s", err, stderr)
 	}
@@ -670,7 +645,7 @@ func TestRobustResumeDifferentModel(t *testing.T) {
 		{"untied embeddings", func(c *train.Config) { c.Model.TieEmbeddings = false }},
 		{"max_positions", func(c *train.Config) { c.Model.MaxPositions = 64 }},
 	} {
-		other := robustConfig(t, dir, "other", data, tt.edit)
+		other := microConfig(t, dir, "other", data, tt.edit)
 		_, _, err := robustRun([]string{"--config", other, "--out", out, "--resume"}, "")
 		assertMentions(t, err, tt.name, filepath.Join(runDir, "step-00000010"), "model")
 	}
@@ -690,7 +665,7 @@ func TestRobustResumeDifferentVocabulary(t *testing.T) {
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data")
 	out := filepath.Join(dir, "out")
-	config := robustConfig(t, dir, "micro", data, nil)
+	config := microConfig(t, dir, "micro", data, nil)
 	if _, stderr, err := robustRun([]string{"--config", config, "--out", out, "--steps", "10"}, ""); err != nil {
 		t.Fatalf("first 10 steps: %v\n%s", err, stderr)
 	}
@@ -706,7 +681,7 @@ func TestRobustResumeDifferentVocabulary(t *testing.T) {
 		if err := os.CopyFS(filepath.Join(caseOut, "micro"), os.DirFS(filepath.Join(out, "micro"))); err != nil {
 			t.Fatal(err)
 		}
-		other := robustConfig(t, dir, "other", data, tt.edit)
+		other := microConfig(t, dir, "other", data, tt.edit)
 		_, _, err := robustRun([]string{"--config", other, "--out", caseOut, "--resume", "--steps", "12"}, "")
 		assertMentions(t, err, tt.name, "vocabulary")
 	}

@@ -37,28 +37,33 @@ func trainCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	resume := fs.Bool("resume", false, "continue from the newest valid checkpoint of the run")
 	steps := fs.Int("steps", 0, "override train.steps (absolute number of optimizer steps)")
 	out := fs.String("out", "", "override the checkpoints root directory")
-	if err := parseFlags(fs, args); err != nil {
+	overwrite := fs.Bool("overwrite", false, "delete the run directory's earlier run first (a fresh run into a directory with checkpoints is refused without it)")
+	sets := addSetFlag(fs)
+	if help, err := parseLoud(fs, args); help || err != nil {
 		return err
 	}
 	if *cfgPath == "" {
 		return errors.New("--config is required (try configs/tiny.yaml)")
 	}
+	if *resume && *overwrite {
+		return errors.New("--resume and --overwrite exclude each other")
+	}
 	if *steps < 0 {
 		return fmt.Errorf("--steps: %d must be positive", *steps)
 	}
-	cfg, err := train.LoadConfig(*cfgPath)
+	cfg, err := loadConfig(*cfgPath, *sets)
 	if err != nil {
 		return err
 	}
 	res, err := train.Run(ctx, cfg, train.Options{
-		Resume: *resume, Steps: *steps, Out: *out,
+		Resume: *resume, Steps: *steps, Out: *out, Wipe: *overwrite,
 		Stdout: stdout, Log: stderr, Progress: isTerminal(stdout),
 	})
 	if err != nil {
 		return err
 	}
 	if res.Interrupted {
-		return nil
+		return errInterrupted
 	}
 	return nil
 }

@@ -30,30 +30,43 @@ const (
 // gives a blank line, invalid UTF-8 is replaced by U+FFFD and a source
 // longer than the model's max_positions is cut to it. The beam width
 // defaults to the checkpoint's decode.beam; 1 means greedy.
-func translateCmd(args []string, stdin io.Reader, stdout io.Writer) error {
+func translateCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	var usage bytes.Buffer
 	fs := newFlags("translate", &usage)
 	ckpt := fs.String("checkpoint", "", "checkpoint step directory or run directory (required)")
-	beam := fs.Int("beam", 0, "beam width; 1 = greedy (default: the checkpoint's decode.beam)")
+	beam := beamFlag(fs, "the checkpoint")
 	if help, err := parseQuiet(fs, &usage, args, stdout); help || err != nil {
 		return err
 	}
 	if *ckpt == "" {
 		return errors.New("translate: --checkpoint is required")
 	}
-	if *beam < 0 {
-		return fmt.Errorf("translate: --beam %d must be positive", *beam)
+	if err := checkBeamFlag("translate", fs, *beam); err != nil {
+		return err
 	}
 	l, err := loadModel(*ckpt)
 	if err != nil {
 		return fmt.Errorf("translate: %w", err)
 	}
 	k := *beam
-	if k == 0 {
+	if !beamSet(fs) {
 		k = l.Config.Decode.Beam
 	}
+	if err := checkBeam("translate", k, l.Tgt.Size()); err != nil {
+		return err
+	}
 	tr := l.Translator()
-	return translateStream(stdin, stdout, lineTranslator(l, tr, k))
+	cut := 0
+	err = translateStream(stdin, stdout, stderr, lineTranslator(l, tr, k, &cut))
+	warnCut(stderr, "translate", cut, l.Model.Cfg.MaxPositions)
+	return err
+}
+
+// warnCut says how many input lines were cut to max_positions tokens.
+func warnCut(stderr io.Writer, cmd string, cut, maxPositions int) {
+	if cut > 0 {
+		fmt.Fprintf(stderr, "%s: warning: %d input lines were longer than the model's max_positions %d tokens and were cut to it\n", cmd, cut, maxPositions)
+	}
 }
 
 // parseQuiet parses args into fs, whose output is buf: after -h or --help
@@ -114,16 +127,20 @@ func holdsCheckpoint(dir string) bool {
 }
 
 // lineTranslator returns a function translating a batch of token lists with
-// beam width k (1 = greedy), each cut to the model's max_positions. It
+// beam width k (1 = greedy), each cut to the model's max_positions (the
+// lines cut are added to *cut). It
 // decodes the lines sorted by length in groups of similar length (see
 // lengthGroups), so that a short line does not run as many decoder steps
 // as the longest line read with it.
-func lineTranslator(l *train.Loaded, tr *train.Translator, k int) func([][]string) ([]string, error) {
+func lineTranslator(l *train.Loaded, tr *train.Translator, k int, cut *int) func([][]string) ([]string, error) {
 	maxLen := l.Model.Cfg.MaxPositions
 	return func(lines [][]string) ([]string, error) {
 		order := byLength(lines)
 		srcs := make([][]int, len(lines))
 		for i, j := range order {
+			if len(lines[j]) > maxLen {
+				*cut++
+			}
 			srcs[i] = l.Src.Encode(lines[j][:min(len(lines[j]), maxLen)])
 		}
 		var hyps []string
@@ -172,14 +189,18 @@ func lengthGroups(srcs [][]int, n int) [][][]int {
 
 // translateStream reads lines from r in batches of translateBatch, sends
 // the non-blank ones to translate and writes one output line per input
-// line to w, in order, flushing after each batch.
-func translateStream(r io.Reader, w io.Writer, translate func([][]string) ([]string, error)) error {
+// line to w, in order, flushing after each batch. A byte-order mark at the
+// start is dropped, saying so on stderr.
+func translateStream(r io.Reader, w, stderr io.Writer, translate func([][]string) ([]string, error)) error {
 	in := bufio.NewReaderSize(r, 1<<16)
+	if skipBOM(in) {
+		fmt.Fprintln(stderr, "translate: dropped the byte-order mark at the start of stdin")
+	}
 	out := bufio.NewWriter(w)
 	for line := 1; ; {
 		batch, eof, err := readBatch(in, translateBatch)
 		if err != nil {
-			return fmt.Errorf("translate: read line %d: %w", line+len(batch), err)
+			return fmt.Errorf("translate: stdin line %d: %w", line+len(batch), err)
 		}
 		if err := translateBatchTo(out, batch, translate); err != nil {
 			return fmt.Errorf("translate: lines %d-%d: %w", line, line+len(batch)-1, err)
@@ -195,7 +216,8 @@ func translateStream(r io.Reader, w io.Writer, translate func([][]string) ([]str
 }
 
 // readBatch reads up to n lines of any length from r as token lists, with
-// invalid UTF-8 replaced by U+FFFD; eof reports that r is exhausted. A
+// invalid UTF-8 replaced by U+FFFD and NUL bytes separating tokens like
+// spaces (stdin is a stream that junk must not stop); eof reports that r is exhausted. A
 // blank line is an empty list.
 func readBatch(r *bufio.Reader, n int) (batch [][]string, eof bool, err error) {
 	for len(batch) < n {
@@ -206,12 +228,22 @@ func readBatch(r *bufio.Reader, n int) (batch [][]string, eof bool, err error) {
 		if !more && line == nil {
 			return batch, true, nil
 		}
-		batch = append(batch, strings.Fields(strings.ToValidUTF8(string(line), "\uFFFD")))
+		batch = append(batch, strings.Fields(strings.ToValidUTF8(strings.ReplaceAll(string(line), "\x00", " "), "\uFFFD")))
 		if !more {
 			return batch, true, nil
 		}
 	}
 	return batch, false, nil
+}
+
+// skipBOM drops a UTF-8 byte-order mark at the start of r and reports
+// whether there was one.
+func skipBOM(r *bufio.Reader) bool {
+	if b, err := r.Peek(3); err == nil && string(b) == "\ufeff" {
+		r.Discard(3)
+		return true
+	}
+	return false
 }
 
 // maxLineBytes is the most of one input line translate keeps: the model

@@ -118,7 +118,9 @@ func TestTranslateErrors(t *testing.T) {
 		{[]string{"--checkpoint", filepath.Join(t.TempDir(), "none")}, "no checkpoint at"},
 		{[]string{"--checkpoint", t.TempDir()}, "no checkpoint in"},
 		{[]string{"--checkpoint", corrupt}, "corrupt"},
-		{[]string{"--checkpoint", runDir, "--beam", "-2"}, "--beam -2 must be positive"},
+		{[]string{"--checkpoint", runDir, "--beam", "-2"}, "--beam -2 out of range"},
+		{[]string{"--checkpoint", runDir, "--beam", "0"}, "--beam 0 out of range"},
+		{[]string{"--checkpoint", runDir, "--beam", "100000"}, "--beam 100000 out of range"},
 		{[]string{"--checkpoint", runDir, "--bogus"}, "flag provided but not defined: -bogus"},
 	}
 	for _, tt := range tests {

@@ -14,25 +14,25 @@ import (
 func Command(args []string, stdin io.Reader, stdout io.Writer) error {
 	cfg, err := parseArgs(args)
 	if err != nil {
-		return fmt.Errorf("sacrebleu: %w", err)
+		return fmt.Errorf("train bleu: %w", err)
 	}
 	if cfg.help {
 		_, err := io.WriteString(stdout, usage())
 		return err
 	}
 	if len(cfg.refs) == 0 {
-		return errors.New("sacrebleu: no reference files given; usage: sacrebleu [flags] REF [REF...] < HYPOTHESES")
+		return errors.New("train bleu: no reference files given; usage: train bleu [flags] REF [REF...] < HYPOTHESES")
 	}
 	hyps, refs, err := readInputs(cfg, stdin)
 	if err != nil {
-		return fmt.Errorf("sacrebleu: %w", err)
+		return fmt.Errorf("train bleu: %w", err)
 	}
 	out, err := scoreMetrics(hyps, refs, cfg)
 	if err != nil {
-		return fmt.Errorf("sacrebleu: %w", err)
+		return fmt.Errorf("train bleu: %w", err)
 	}
 	if _, err := io.WriteString(stdout, out+"\n"); err != nil {
-		return fmt.Errorf("sacrebleu: write result: %w", err)
+		return fmt.Errorf("train bleu: write result: %w", err)
 	}
 	return nil
 }

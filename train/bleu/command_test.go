@@ -58,6 +58,9 @@ func TestCommandGolden(t *testing.T) {
 		Stdout string
 	}
 	for _, c := range loadGolden[cliCase](t, "cli.json") {
+		if c.Name == "empty_stdin_one_empty_ref" {
+			continue // deliberately differs: see TestCommandEmptyStdin
+		}
 		paths := writeRefs(t, t.TempDir(), c.Refs)
 		got, err := runCommand(expandArgs(c.Args, paths), c.Stdin)
 		if err != nil {
@@ -208,7 +211,7 @@ func TestCommandHelp(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Command(-h): %v", err)
 	}
-	if !strings.Contains(got, "usage: sacrebleu") || !strings.Contains(got, "--tokenize") {
+	if !strings.Contains(got, "usage: train bleu") || !strings.Contains(got, "--tokenize") {
 		t.Errorf("Command(-h) printed %q, want the usage", got)
 	}
 }
@@ -235,5 +238,42 @@ func TestSplitLines(t *testing.T) {
 		if got := splitStdinLines(tt.in); fmt.Sprintf("%q", got) != fmt.Sprintf("%q", tt.std) {
 			t.Errorf("splitStdinLines(%q) = %q, want %q", tt.in, got, tt.std)
 		}
+	}
+}
+
+// TestCommandEmptyStdin checks that empty stdin is zero hypothesis lines,
+// a line-count mismatch (sacreBLEU reads one empty line and scores 0), and
+// that the message names train bleu.
+func TestCommandEmptyStdin(t *testing.T) {
+	for _, refs := range []string{"", "a reference\n"} {
+		ref := writeRefs(t, t.TempDir(), []string{refs})[0]
+		_, err := runCommand([]string{ref}, "")
+		if err == nil || !strings.Contains(err.Error(), "stdin has 0 hypothesis lines") && refs != "" {
+			t.Errorf("Command(%q) with empty stdin: err = %v, want a line-count mismatch", refs, err)
+		}
+		if err != nil && !strings.HasPrefix(err.Error(), "train bleu: ") {
+			t.Errorf("error %q does not start with train bleu:", err)
+		}
+	}
+}
+
+// TestCommandBOMAndNUL checks that a byte-order mark at the start of a
+// reference or of stdin is dropped (a perfect match still scores 100) and
+// that a NUL byte is an error naming the line.
+func TestCommandBOMAndNUL(t *testing.T) {
+	dir := t.TempDir()
+	ref := writeRefs(t, dir, []string{"\ufeffthe cat sat on the mat today\n"})[0]
+	got, err := runCommand([]string{ref, "-b"}, "the cat sat on the mat today\n")
+	if err != nil || strings.TrimSpace(got) != "100.0" {
+		t.Errorf("BOM in reference: printed %q, %v; want 100.0", got, err)
+	}
+	plain := writeRefs(t, t.TempDir(), []string{"the cat sat on the mat today\n"})[0]
+	got, err = runCommand([]string{plain, "-b"}, "\ufeffthe cat sat on the mat today\n")
+	if err != nil || strings.TrimSpace(got) != "100.0" {
+		t.Errorf("BOM on stdin: printed %q, %v; want 100.0", got, err)
+	}
+	_, err = runCommand([]string{plain}, "the cat\nsat on the\x00 mat today\n")
+	if err == nil || !strings.Contains(err.Error(), "line 2 contains a NUL byte") {
+		t.Errorf("NUL on stdin: err = %v, want line 2 contains a NUL byte", err)
 	}
 }

@@ -212,7 +212,7 @@ func flagNames(f cliFlag) string {
 // usage is the help text of Command.
 func usage() string {
 	var b strings.Builder
-	b.WriteString("usage: sacrebleu [flags] REF [REF...] < HYPOTHESES\n\n")
+	b.WriteString("usage: train bleu [flags] REF [REF...] < HYPOTHESES\n\n")
 	b.WriteString("Computes corpus BLEU and chrF like sacreBLEU 2.x; hypotheses are read from stdin.\n\nflags:\n")
 	for _, f := range cliFlags {
 		fmt.Fprintf(&b, "  %-26s %s\n", flagNames(f), f.usage)

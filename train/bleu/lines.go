@@ -58,7 +58,8 @@ func readRefFile(path string) ([]string, error) {
 			return nil, fmt.Errorf("read reference file %s: %w", path, err)
 		}
 	}
-	if err := checkUTF8(data); err != nil {
+	data = stripBOM(data)
+	if err := checkText(data); err != nil {
 		return nil, fmt.Errorf("read reference file %s: %w", path, err)
 	}
 	return rstripAll(splitFileLines(string(data))), nil
@@ -71,8 +72,14 @@ func readHypotheses(r io.Reader) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read hypotheses from stdin: %w", err)
 	}
-	if err := checkUTF8(data); err != nil {
+	data = stripBOM(data)
+	if err := checkText(data); err != nil {
 		return nil, fmt.Errorf("read hypotheses from stdin: %w", err)
+	}
+	if len(data) == 0 {
+		// Unlike sacreBLEU (one empty line), empty input is zero lines,
+		// so that it fails the line-count check.
+		return nil, nil
 	}
 	return rstripAll(splitStdinLines(string(data))), nil
 }
@@ -89,6 +96,21 @@ func gunzip(data []byte) ([]byte, error) {
 		return nil, fmt.Errorf("gunzip: %w", err)
 	}
 	return out, nil
+}
+
+// bom is the UTF-8 byte-order mark.
+var bom = []byte("\xef\xbb\xbf")
+
+// stripBOM drops a UTF-8 byte-order mark at the start of data; unlike
+// sacreBLEU, which keeps it in the first word.
+func stripBOM(data []byte) []byte { return bytes.TrimPrefix(data, bom) }
+
+// checkText rejects NUL bytes and invalid UTF-8, naming the first bad line.
+func checkText(data []byte) error {
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		return fmt.Errorf("line %d contains a NUL byte", bytes.Count(data[:i], []byte("\n"))+1)
+	}
+	return checkUTF8(data)
 }
 
 // checkUTF8 rejects input Python's UTF-8 decoder would reject, naming
