@@ -11,6 +11,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/seq2seq/transformer/train"
+	"github.com/seq2seq/transformer/train/curves"
 )
 
 // newFlags returns a flag set that reports errors instead of exiting.
@@ -58,6 +59,7 @@ func trainCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	res, err := train.Run(ctx, cfg, train.Options{
 		Resume: *resume, Steps: *steps, Out: *out, Wipe: *overwrite,
 		Stdout: stdout, Log: stderr, Progress: isTerminal(stdout),
+		OnEval: refreshCurves(stderr),
 	})
 	if err != nil {
 		return err
@@ -71,4 +73,14 @@ func trainCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// refreshCurves returns the hook that redraws curves.png in the run folder
+// after each evaluation; a failure is a warning, never the end of a run.
+func refreshCurves(stderr io.Writer) func(runDir string) {
+	return func(runDir string) {
+		if err := curves.Write(runDir, ""); err != nil {
+			fmt.Fprintln(stderr, "warning: learning curves:", err)
+		}
+	}
 }
