@@ -217,7 +217,7 @@ func TestRerunWithoutResume(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	if want := []string{"best", "latest", "lock", "metrics.jsonl", "step-00000002"}; !slices.Equal(names, want) {
+	if want := []string{"best", "curves.png", "latest", "lock", "metrics.jsonl", "step-00000002"}; !slices.Equal(names, want) {
 		t.Errorf("after --overwrite %s holds %q, want %q", runDir, names, want)
 	}
 	if siblings, _ := filepath.Glob(filepath.Join(out, ".overwritten-*")); len(siblings) > 0 {
