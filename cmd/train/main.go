@@ -50,6 +50,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return attentionCmd(args[1:], stdout)
 		case "bench":
 			return benchCmd(args[1:], stdout, stderr)
+		case "serve":
+			return serveCmd(ctx, args[1:], stdout, stderr)
+		case "bench-serve":
+			return benchServeCmd(args[1:], stdout, stderr)
 		case "help", "-h", "--help":
 			fmt.Fprint(stdout, usage)
 			return nil
@@ -66,4 +70,6 @@ const usage = `usage:
   train translate --checkpoint PATH [--beam K] < SRC
   train attention --checkpoint PATH --text "..." --out FILE.png [--layer L] [--head H|--average] [--self]
   train bench --config FILE [--steps N] [--warmup N]
+  train serve --checkpoint PATH [--addr 127.0.0.1:8080] [--max-batch N] [--batch-wait D] [--workers N] [--queue N] [--timeout D] [--max-body B] [--max-sentences N] [--max-tokens N]
+  train bench-serve --checkpoint PATH --src FILE [--clients 1,8,64] [--beam K] [--max-batch N] [--workers N] [--queue N] [--overload-queue N]
 `
