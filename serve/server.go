@@ -47,6 +47,10 @@ func (s *Server) Stats() Stats { return s.batch.stats() }
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v1/translate", s.translate)
+	mux.HandleFunc("/v1/translate", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", http.MethodPost)
+		writeError(w, errorf(http.StatusMethodNotAllowed, "use POST for /v1/translate"))
+	})
 	mux.HandleFunc("GET /v1/model", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, s.info) })
 	mux.HandleFunc("GET /v1/stats", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, s.batch.stats()) })
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
