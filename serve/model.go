@@ -2,7 +2,6 @@ package serve
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 
@@ -12,10 +11,6 @@ import (
 	"github.com/seq2seq/transformer/train"
 	"github.com/seq2seq/transformer/train/infer"
 )
-
-// decodeGroup is the most sentences decoded in one call of the translator,
-// as in train translate.
-const decodeGroup = 16
 
 // ModelBackend is the Backend of a trained checkpoint. Decoding runs
 // concurrently; attention graphs are built one at a time.
@@ -60,39 +55,33 @@ func (m *ModelBackend) Info() ModelInfo { return m.info }
 // one place to change for a subword tokenizer.
 func (m *ModelBackend) Tokenize(text string) []string { return strings.Fields(text) }
 
-// Translate decodes srcs as train translate does: each cut to the model's
-// max_positions, sorted by length and decoded in groups of similar length,
-// with beam width k (1 = greedy) and the checkpoint's length penalty.
+// Translate decodes srcs, each cut to the model's max_positions, in one
+// call of the translator with beam width k (1 = greedy) and the
+// checkpoint's length penalty. Finished sentences leave the decoder's
+// batch, so sentences of mixed lengths cost no padding, and each sentence's
+// output is the one train translate gives, whatever it is batched with.
 func (m *ModelBackend) Translate(srcs [][]string, k int, attention bool) ([]Result, error) {
 	maxLen := m.l.Model.Cfg.MaxPositions
-	order := byLength(srcs)
 	ids := make([][]int, len(srcs))
-	for i, j := range order {
-		ids[i] = m.l.Src.Encode(srcs[j][:min(len(srcs[j]), maxLen)])
+	for i, src := range srcs {
+		srcs[i] = src[:min(len(src), maxLen)]
+		ids[i] = m.l.Src.Encode(srcs[i])
 	}
-	var outs [][]int
-	var scores []float64
-	for _, g := range lengthGroups(ids, decodeGroup) {
-		o, err := m.decode(g, k)
-		if err != nil {
-			return nil, err
-		}
-		s, err := m.score(g, o)
-		if err != nil {
-			return nil, err
-		}
-		outs, scores = append(outs, o...), append(scores, s...)
+	outs, err := m.decode(ids, k)
+	if err != nil {
+		return nil, err
+	}
+	scores, err := m.score(ids, outs)
+	if err != nil {
+		return nil, err
 	}
 	res := make([]Result, len(srcs))
-	for i, j := range order {
-		src := srcs[j][:min(len(srcs[j]), maxLen)]
-		res[j] = Result{Source: src, Target: m.l.Tgt.Decode(outs[i]), Score: scores[i]}
+	for i := range srcs {
+		res[i] = Result{Source: srcs[i], Target: m.l.Tgt.Decode(outs[i]), Score: scores[i]}
 		if attention {
-			a, err := m.attention(ids[i], outs[i])
-			if err != nil {
+			if res[i].Attn, err = m.attention(ids[i], outs[i]); err != nil {
 				return nil, err
 			}
-			res[j].Attn = a
 		}
 	}
 	return res, nil
@@ -151,33 +140,4 @@ func (m *ModelBackend) attention(src, out []int) (*Attention, error) {
 		return nil, err
 	}
 	return &Attention{Cross: a.Cross, DecoderSelf: a.DecoderSelf, EncoderSelf: a.EncoderSelf}, nil
-}
-
-// byLength returns the indices of srcs ordered by length, shortest first,
-// equal lengths in input order.
-func byLength(srcs [][]string) []int {
-	order := make([]int, len(srcs))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return len(srcs[a]) - len(srcs[b]) })
-	return order
-}
-
-// lengthGroups cuts srcs, sorted shortest first, into consecutive groups
-// of at most n whose longest is at most twice the shortest plus 4 (the
-// grouping of train translate).
-func lengthGroups(srcs [][]int, n int) [][][]int {
-	var groups [][][]int
-	start := 0
-	for i := range srcs {
-		if i-start == n || len(srcs[i]) > 2*len(srcs[start])+4 {
-			groups = append(groups, srcs[start:i])
-			start = i
-		}
-	}
-	if start < len(srcs) {
-		groups = append(groups, srcs[start:])
-	}
-	return groups
 }

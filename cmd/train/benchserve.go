@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -47,7 +46,7 @@ func benchServeCmd(args []string, stdout, stderr io.Writer) error {
 	beam := fs.Int("beam", 0, "beam width (default: the checkpoint's decode.beam)")
 	maxBatch := fs.Int("max-batch", 32, "server --max-batch")
 	wait := fs.Duration("batch-wait", serveDefaultWait, "server --batch-wait")
-	workers := fs.Int("workers", runtime.NumCPU(), "server --workers")
+	workers := fs.Int("workers", defaultWorkers(), "server --workers")
 	queue := fs.Int("queue", 256, "server --queue")
 	overload := fs.Int("overload-queue", 8, "queue of the overload run; 0 skips it")
 	if help, err := parseLoud(fs, args); help || err != nil {
