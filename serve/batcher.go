@@ -43,6 +43,7 @@ type pending struct {
 	err     error
 	left    int
 	done    chan struct{}
+	onDone  func()
 }
 
 // finish records the outcome of n of the request's sentences.
@@ -54,6 +55,7 @@ func (p *pending) finish(n int, err error) {
 	}
 	p.left -= n
 	if p.left == 0 {
+		p.onDone()
 		close(p.done)
 	}
 }
@@ -77,6 +79,7 @@ type batcher struct {
 	opt    BatchOptions
 	queue  chan *item
 	queued atomic.Int64
+	active atomic.Int64 // requests submitted and not finished
 	nextID atomic.Uint64
 	wg     sync.WaitGroup
 	close  sync.Once
@@ -104,7 +107,9 @@ func (b *batcher) submit(ctx context.Context, srcs [][]string, k key) (*pending,
 		b.rejected.Add(1)
 		return nil, errQueueFull
 	}
-	p := &pending{ctx: ctx, id: b.nextID.Add(1), results: make([]Result, len(srcs)), left: len(srcs), done: make(chan struct{})}
+	b.active.Add(1)
+	p := &pending{ctx: ctx, id: b.nextID.Add(1), results: make([]Result, len(srcs)), left: len(srcs), done: make(chan struct{}),
+		onDone: func() { b.active.Add(-1) }}
 	for i, s := range srcs {
 		b.queue <- &item{src: s, key: k, req: p, i: i} // never blocks: room was reserved
 	}
@@ -154,7 +159,9 @@ func (b *batcher) take(it *item, ok bool) (*item, bool) {
 
 // fill builds one batch: the first held item (or the next queued one) and
 // every held or queued item of the same key, up to MaxBatch, waiting at
-// most Wait. open is false once the queue is closed and empty.
+// most Wait for more, and not at all when every request in flight is
+// already in the batch (a lone client pays no wait). open is false once
+// the queue is closed and empty.
 func (b *batcher) fill(held []*item) (batch, rest []*item, open bool) {
 	if len(held) == 0 {
 		it, ok := <-b.queue
@@ -171,14 +178,22 @@ func (b *batcher) fill(held []*item) (batch, rest []*item, open bool) {
 			rest = append(rest, it)
 		}
 	}
+	reqs := map[uint64]bool{}
+	for _, it := range append(batch, rest...) {
+		reqs[it.req.id] = true
+	}
 	timer := time.NewTimer(b.opt.Wait)
 	defer timer.Stop()
 	for len(batch) < b.opt.MaxBatch {
+		if len(b.queue) == 0 && b.active.Load() <= int64(len(reqs)) {
+			return batch, rest, true
+		}
 		select {
 		case it, ok := <-b.queue:
 			if _, ok = b.take(it, ok); !ok {
 				return batch, rest, false
 			}
+			reqs[it.req.id] = true
 			if it.key == k {
 				batch = append(batch, it)
 			} else {
