@@ -7,6 +7,7 @@ import (
 	"log"
 	"math"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -195,16 +196,7 @@ func response(res []Result, attention, self bool) *translateResponse {
 
 // joinTokens joins target tokens into the translation text; it is the one
 // place to change when subword tokenizers detokenize.
-func joinTokens(toks []string) string {
-	s := ""
-	for i, t := range toks {
-		if i > 0 {
-			s += " "
-		}
-		s += t
-	}
-	return s
-}
+func joinTokens(toks []string) string { return strings.Join(toks, " ") }
 
 // rounded copies attention weights rounded to 4 decimals (enough for a
 // picture, a third of the JSON), non-finite ones as 0.
