@@ -70,6 +70,6 @@ const usage = `usage:
   train translate --checkpoint PATH [--beam K] < SRC
   train attention --checkpoint PATH --text "..." --out FILE.png [--layer L] [--head H|--average] [--self]
   train bench --config FILE [--steps N] [--warmup N]
-  train serve --checkpoint PATH [--addr 127.0.0.1:8080] [--max-batch N] [--batch-wait D] [--workers N] [--queue N] [--timeout D] [--max-body B] [--max-sentences N] [--max-tokens N]
+  train serve --checkpoint PATH [--addr 127.0.0.1:8080] [--max-batch N] [--batch-wait D] [--workers N] [--queue N] [--timeout D] [--max-body B] [--max-sentences N] [--max-tokens N] [--grace D]
   train bench-serve --checkpoint PATH --src FILE [--clients 1,8,64] [--beam K] [--max-batch N] [--workers N] [--queue N] [--overload-queue N]
 `

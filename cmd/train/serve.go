@@ -28,7 +28,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	maxBatch := fs.Int("max-batch", 32, "most sentences decoded together")
 	wait := fs.Duration("batch-wait", serveDefaultWait, "longest a batch waits for more sentences")
-	workers := fs.Int("workers", defaultWorkers(), "batches decoded at once (default: one per core but one, kept for HTTP)")
+	workers := fs.Int("workers", defaultWorkers(), "batches decoded at once; the default is one per core but one")
 	queue := fs.Int("queue", 256, "most sentences waiting; beyond, requests get 503")
 	lim := serve.DefaultLimits
 	fs.DurationVar(&lim.Timeout, "timeout", lim.Timeout, "per-request time limit; beyond, 504")

@@ -8,6 +8,7 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -253,5 +254,31 @@ func TestServeCmdStopsCleanly(t *testing.T) {
 	}
 	if log := stderr.String(); !regexp.MustCompile(`POST /v1/translate 200 sentences=1 [0-9.]+ms`).MatchString(log) {
 		t.Errorf("no request log line in %q", log)
+	}
+}
+
+// TestBenchServe runs bench-serve on the micro test set: every request of
+// the normal runs is answered 200, and the overload run's answers are 200
+// or 503.
+func TestBenchServe(t *testing.T) {
+	_, runDir := microRun(t)
+	src := filepath.Join(micro.root, "data", "test.src")
+	var stdout bytes.Buffer
+	args := []string{"bench-serve", "--checkpoint", runDir, "--src", src, "--clients", "1,4", "--overload-queue", "1", "--beam", "1"}
+	if err := run(context.Background(), args, strings.NewReader(""), &stdout, io.Discard); err != nil {
+		t.Fatalf("bench-serve: %v\n%s", err, stdout.String())
+	}
+	n := len(testSources(t))
+	rows := regexp.MustCompile(`(?m)^(\d+) +(\d+) +(\d+) +(\d+) +(\d+) +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+$`).FindAllStringSubmatch(stdout.String(), -1)
+	if len(rows) != 3 || !strings.Contains(stdout.String(), "offline translate:") {
+		t.Fatalf("bench-serve output:\n%s\nwant an offline line and 3 rows", stdout.String())
+	}
+	for i, r := range rows {
+		req, _ := strconv.Atoi(r[3])
+		ok, _ := strconv.Atoi(r[4])
+		busy, _ := strconv.Atoi(r[5])
+		if req != n || ok+busy != n || (i < 2 && busy != 0) {
+			t.Errorf("row %q: %d requests, %d ok, %d busy; want %d, all ok outside overload", r[0], req, ok, busy, n)
+		}
 	}
 }
