@@ -8,8 +8,11 @@ import (
 	"time"
 )
 
-// errQueueFull is returned by submit when the queue has no room.
-var errQueueFull = errors.New("queue full")
+// Errors of submit: the queue has no room, or the batcher is stopped.
+var (
+	errQueueFull = errors.New("queue full")
+	errStopped   = errors.New("server stopping")
+)
 
 // BatchOptions sizes dynamic batching.
 type BatchOptions struct {
@@ -82,7 +85,8 @@ type batcher struct {
 	active atomic.Int64 // requests submitted and not finished
 	nextID atomic.Uint64
 	wg     sync.WaitGroup
-	close  sync.Once
+	mu     sync.RWMutex // held for reading while submitting, for writing to close the queue
+	closed bool
 
 	batches, sentences, shared, maxBatch, rejected, expired atomic.Int64
 }
@@ -101,6 +105,11 @@ func newBatcher(be Backend, opt BatchOptions) *batcher {
 // submit queues srcs (all non-empty) and returns the request in flight, or
 // errQueueFull when they do not all fit.
 func (b *batcher) submit(ctx context.Context, srcs [][]string, k key) (*pending, error) {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	if b.closed {
+		return nil, errStopped
+	}
 	n := int64(len(srcs))
 	if b.queued.Add(n) > int64(b.opt.Queue) {
 		b.queued.Add(-n)
@@ -117,9 +126,14 @@ func (b *batcher) submit(ctx context.Context, srcs [][]string, k key) (*pending,
 }
 
 // stop lets the workers finish what is queued and waits for them; submit
-// must not be called after.
+// fails with errStopped after.
 func (b *batcher) stop() {
-	b.close.Do(func() { close(b.queue) })
+	b.mu.Lock()
+	if !b.closed {
+		b.closed = true
+		close(b.queue)
+	}
+	b.mu.Unlock()
 	b.wg.Wait()
 }
 

@@ -137,8 +137,11 @@ func (s *Server) run(ctx context.Context, srcs [][]string, k key) ([]Result, err
 		return out, nil
 	}
 	p, err := s.batch.submit(ctx, todo, k)
-	if errors.Is(err, errQueueFull) {
+	switch {
+	case errors.Is(err, errQueueFull):
 		return nil, errorf(http.StatusServiceUnavailable, "server busy: the queue is full, retry later")
+	case err != nil:
+		return nil, errorf(http.StatusServiceUnavailable, "%v", err)
 	}
 	select {
 	case <-p.done:

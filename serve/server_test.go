@@ -317,3 +317,15 @@ func TestShutdownFinishesInFlight(t *testing.T) {
 		t.Errorf("Serve = %v, want nil", err)
 	}
 }
+
+func TestTranslateAfterClose(t *testing.T) {
+	s := New(&fakeBackend{}, DefaultLimits, quick, nil)
+	h := s.Handler()
+	s.Close()
+	s.Close() // twice is harmless
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("POST", "/v1/translate", strings.NewReader(`{"text": "a"}`)))
+	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "stopping") {
+		t.Errorf("after Close: %d %s, want 503 server stopping", rec.Code, rec.Body.String())
+	}
+}
