@@ -19,6 +19,9 @@ type Result struct {
 	Target []string   // the output tokens, without BOS or EOS
 	Score  float64    // the sum of the output's log-probabilities, EOS included
 	Attn   *Attention // nil unless asked for
+	// Alignment holds the [source, target] index pairs of a word
+	// alignment, for backends that give one; nil otherwise.
+	Alignment [][2]int
 }
 
 // Attention is one sentence's attention, indexed [layer][head][query][key].

@@ -185,3 +185,30 @@ func choose(values map[string]string) chromedp.Action[chromedp.Void] {
 		return chromedp.Void{}, err
 	}
 }
+
+// TestBrowserAlignmentLinks serves the fake backend, whose "ALIGN"
+// sentences come with a reversal alignment: the page must draw one link
+// per pair.
+func TestBrowserAlignmentLinks(t *testing.T) {
+	ctx := chromium(t)
+	s := New(&fakeBackend{}, DefaultLimits, BatchOptions{MaxBatch: 8, Wait: time.Millisecond, Queue: 64, Workers: 1}, nil)
+	ts := httptest.NewServer(s.Handler())
+	defer func() { ts.Close(); s.Close() }()
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(ts.URL),
+		chromedp.WaitVisible(chromedp.ID("text")),
+		chromedp.Clear(chromedp.ID("text")),
+		chromedp.SendKeys(chromedp.ID("text"), "ALIGN a b c"+kb.Enter),
+		chromedp.WaitVisible(chromedp.CSS("#links line")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#links line").length`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 4 {
+		t.Errorf("%d alignment links drawn, want 4", n)
+	}
+}

@@ -47,6 +47,11 @@ func (f *fakeBackend) Translate(srcs [][]string, k int, attention bool) ([]Resul
 			tgt[len(src)-1-j] = strings.ToUpper(w)
 		}
 		out[i] = Result{Source: src, Target: tgt, Score: -float64(len(src) * k)}
+		if src[0] == "ALIGN" {
+			for j := range src {
+				out[i].Alignment = append(out[i].Alignment, [2]int{j, len(src) - 1 - j})
+			}
+		}
 		if attention {
 			out[i].Attn = reversal(len(src))
 		}

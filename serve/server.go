@@ -181,6 +181,12 @@ func response(res []Result, attention, self bool) *translateResponse {
 		out.Translations[i] = joinTokens(r.Target)
 		out.Scores[i] = jsonFloat(r.Score)
 		out.Tokens.Source[i], out.Tokens.Target[i] = r.Source, r.Target
+		if r.Alignment != nil {
+			if out.Alignment == nil {
+				out.Alignment = make([][][2]int, len(res))
+			}
+			out.Alignment[i] = r.Alignment
+		}
 		if !attention {
 			continue
 		}

@@ -97,6 +97,9 @@ func TestTranslateAttentionFake(t *testing.T) {
 	if !reflect.DeepEqual(got.Attention.Cross, want) {
 		t.Errorf("cross attention = %v, want %v", got.Attention.Cross, want)
 	}
+	if got.Alignment != nil {
+		t.Errorf("alignment %v returned by a backend without alignments", got.Alignment)
+	}
 	if got.Attention.DecoderSelf != nil || got.Attention.EncoderSelf != nil {
 		t.Errorf("self-attention returned without self_attention")
 	}
@@ -327,5 +330,14 @@ func TestTranslateAfterClose(t *testing.T) {
 	h.ServeHTTP(rec, httptest.NewRequest("POST", "/v1/translate", strings.NewReader(`{"text": "a"}`)))
 	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "stopping") {
 		t.Errorf("after Close: %d %s, want 503 server stopping", rec.Code, rec.Body.String())
+	}
+}
+
+func TestAlignmentPassesThrough(t *testing.T) {
+	_, ts := testServer(t, &fakeBackend{}, DefaultLimits, quick)
+	_, out := postJSON(t, ts.URL, `{"texts": ["ALIGN x y", "plain"]}`)
+	b, _ := json.Marshal(out["alignment"])
+	if want := `[[[0,2],[1,1],[2,0]],null]`; string(b) != want {
+		t.Errorf("alignment = %s, want %s", b, want)
 	}
 }
