@@ -85,7 +85,8 @@ type heatmapState struct {
 	Rows        int
 	Cols        int
 	RowSums     []float64
-	Shaded      int // source words shaded after focusing the first target word
+	Shaded      int      // source words shaded after focusing the first target word
+	Outlined    []string // heatmap row labels outlined then
 }
 
 const readState = `(() => {
@@ -97,6 +98,7 @@ const readState = `(() => {
     Cols: document.querySelectorAll("#heatmap thead th").length,
     RowSums: rows.map((r) => [...r.querySelectorAll("td.cell")].reduce((s, td) => s + parseFloat(td.dataset.w), 0)),
     Shaded: [...document.querySelectorAll("#src-strip .tok")].filter((e) => e.style.background !== "").length,
+    Outlined: [...document.querySelectorAll("#heatmap tbody th.hl")].map((e) => e.textContent),
   };
 })()`
 
@@ -143,8 +145,9 @@ func TestBrowserPage(t *testing.T) {
 			t.Errorf("heatmap row %d sums to %v, want 1", i, sum)
 		}
 	}
-	if tgt > 0 && st.Shaded != src {
-		t.Errorf("%d of %d source words shaded after focusing a target word", st.Shaded, src)
+	if tgt > 0 && (st.Shaded != src || len(st.Outlined) != 1 || st.Outlined[0] != want[0].Target[0]) {
+		t.Errorf("after focusing the first target word: %d of %d source words shaded, heatmap rows %q outlined; want all and [%q]",
+			st.Shaded, src, st.Outlined, want[0].Target[0])
 	}
 
 	// The decoder self-attention of layer 1, head 1 is (tgt+1) × (tgt+1).
