@@ -17,10 +17,13 @@ import (
 	"time"
 
 	"github.com/seq2seq/transformer/serve"
+	"github.com/seq2seq/transformer/train"
 )
 
-// Defaults of serve shared with bench-serve.
+// Defaults of serve shared with bench-serve, and the batch of bench-serve's
+// offline reference (train translate's decoding batch).
 const (
+	offlineBatch      = 16
 	serveDefaultWait  = 5 * time.Millisecond
 	serveDefaultGrace = 30 * time.Second
 )
@@ -31,8 +34,8 @@ const (
 //	  [--beam K] [--max-batch N] [--batch-wait D] [--workers N]
 //	  [--queue N] [--overload-queue N]
 //
-// It translates the non-blank lines of FILE offline (as train translate
-// does) for a reference throughput, then starts the server on a loopback
+// It translates the non-blank lines of FILE offline (sorted by length, 16
+// at a time, as train translate decodes them) for a reference throughput, then starts the server on a loopback
 // port and, for each client count, sends every line as a single-sentence
 // request from that many concurrent clients, reporting sentences/s and
 // p50/p99 latency. A last run with 64 clients against a queue of
@@ -68,12 +71,14 @@ func benchServeCmd(args []string, stdout, stderr io.Writer) error {
 	if k == 0 {
 		k = l.Config.Decode.Beam
 	}
-	var toks [][]string
+	maxLen := l.Model.Cfg.MaxPositions
+	var srcs [][]int
 	for _, s := range lines {
-		toks = append(toks, strings.Fields(s))
+		toks := strings.Fields(s)
+		srcs = append(srcs, l.Src.Encode(toks[:min(len(toks), maxLen)]))
 	}
 	start := time.Now()
-	if _, err := lineTranslator(l, l.Translator(), k)(toks); err != nil {
+	if _, err := train.Decode(l.Translator(), l.Tgt, srcs, offlineBatch, k, l.Config.Decode.Alpha); err != nil {
 		return fmt.Errorf("bench-serve: offline: %w", err)
 	}
 	offline := float64(len(lines)) / time.Since(start).Seconds()
