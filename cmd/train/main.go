@@ -11,13 +11,16 @@
 //	train import --safetensors F [--config FILE] --out DIR
 //	train plot RUN_DIR [--out FILE.png]
 //	train average RUN_DIR --last K --out DIR
+//	train serve --checkpoint PATH [--addr 127.0.0.1:8080] [--max-batch N] [--batch-wait D] ...
+//	train bench-serve --checkpoint PATH --src FILE [--clients 1,8,64] ...
 //	train bench --config FILE [--steps N] [--warmup N] [--set KEY=VALUE]...
 //	train bleu REF [REF...] < HYP
 //	train inspect CHECKPOINT
 //
 // Exit status: 0 on success, 1 on an error, 128+N after signal N (130 for
 // SIGINT, 143 for SIGTERM); an interrupted training saves its checkpoint
-// first.
+// first. serve finishes the requests in flight on the first signal and
+// exits 0.
 package main
 
 import (
@@ -32,10 +35,22 @@ import (
 
 func main() {
 	args := os.Args[1:]
-	ctx, sig := watchSignals(isTraining(args), os.Stderr)
+	ctx, sig := watchSignals(stopsItself(args), os.Stderr)
 	err := run(ctx, args, os.Stdin, os.Stdout, os.Stderr)
-	os.Exit(exitCode(err, sig.received(), os.Stderr))
+	received := sig.received()
+	if isServe(args) && err == nil {
+		received = 0 // a server that finished its requests after SIGINT/SIGTERM has done its job
+	}
+	os.Exit(exitCode(err, received, os.Stderr))
 }
+
+// stopsItself reports whether the command handles the first signal itself
+// (training saves a checkpoint, serve finishes the requests in flight)
+// rather than exiting at once.
+func stopsItself(args []string) bool { return isTraining(args) || isServe(args) }
+
+// isServe reports whether args run the server.
+func isServe(args []string) bool { return len(args) > 0 && args[0] == "serve" }
 
 // exitCode prints err and returns the process's exit status: 128+N after
 // signal N, else 1 on an error and 0 on success.
@@ -92,6 +107,12 @@ var subcommands = map[string]subcommand{
 	},
 	"average": func(_ context.Context, args []string, _ io.Reader, stdout, _ io.Writer) error {
 		return averageCmd(args, stdout)
+	},
+	"serve": func(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+		return serveCmd(ctx, args, stdout, stderr)
+	},
+	"bench-serve": func(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+		return benchServeCmd(args, stdout, stderr)
 	},
 }
 

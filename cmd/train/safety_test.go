@@ -229,7 +229,7 @@ func TestRerunWithoutResume(t *testing.T) {
 
 // TestCommandsStopOnSignal signals each command while it works or waits
 // for input: it must exit within seconds with 130 after SIGINT and 143
-// after SIGTERM.
+// after SIGTERM (serve: 0 after it has finished the requests in flight).
 func TestCommandsStopOnSignal(t *testing.T) {
 	config, runDir := microRun(t)
 	ref := filepath.Join(t.TempDir(), "ref.txt")
@@ -247,6 +247,7 @@ func TestCommandsStopOnSignal(t *testing.T) {
 		{"bleu", []string{"bleu", ref}, "", syscall.SIGTERM, 143},
 		{"eval", []string{"eval", "--config", config, "--beam", "200", "--set", "data.toy_test=4000", "--set", "data.dir=" + filepath.Join(t.TempDir(), "big")}, "eval: checkpoint", syscall.SIGINT, 130},
 		{"bench", []string{"bench", "--config", config, "--steps", "100000"}, "bench: model of", syscall.SIGTERM, 143},
+		{"serve", []string{"serve", "--checkpoint", runDir, "--addr", "127.0.0.1:0"}, "", syscall.SIGTERM, 0}, // finishes what is in flight, then exit 0
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -273,7 +274,7 @@ func TestCommandsStopOnSignal(t *testing.T) {
 // list of commands, and that flags alone still train.
 func TestUnknownCommand(t *testing.T) {
 	err := run(context.Background(), []string{"evl", "--config", "x.yaml"}, strings.NewReader(""), io.Discard, io.Discard)
-	assertMentions(t, err, "train evl", `unknown command "evl"`, strings.Join(commandNames(), ", "), "align, attention, average, bench, bleu, eval, export, help, import, inspect, plot, translate")
+	assertMentions(t, err, "train evl", `unknown command "evl"`, "align, attention, average, bench", "bleu, eval, export, help, import, inspect, plot, serve, translate")
 	err = run(context.Background(), []string{"--config", filepath.Join(t.TempDir(), "none.yaml")}, strings.NewReader(""), io.Discard, io.Discard)
 	assertMentions(t, err, "train --config", "none.yaml")
 }

@@ -23,10 +23,11 @@ func (s *signalState) received() int { return int(s.n.Load()) }
 
 // watchSignals catches SIGINT and SIGTERM. The first one cancels the
 // returned context and restores the default handling, so that a second one
-// kills the process at once. Training then saves a checkpoint and returns;
-// any other command holds nothing worth saving and exits at once with
-// status 128+N.
-func watchSignals(training bool, stderr io.Writer) (context.Context, *signalState) {
+// kills the process at once. A command that stops itself then returns
+// (training after saving a checkpoint, serve after finishing the requests
+// in flight); any other command holds nothing worth saving and exits at
+// once with status 128+N.
+func watchSignals(stopsItself bool, stderr io.Writer) (context.Context, *signalState) {
 	ctx, cancel := context.WithCancel(context.Background())
 	st := &signalState{}
 	ch := make(chan os.Signal, 1)
@@ -37,7 +38,7 @@ func watchSignals(training bool, stderr io.Writer) (context.Context, *signalStat
 		n := int(s.(syscall.Signal))
 		st.n.Store(int32(n))
 		cancel()
-		if !training {
+		if !stopsItself {
 			fmt.Fprintf(stderr, "train: stopped by %s\n", signalName(n))
 			os.Exit(128 + n)
 		}

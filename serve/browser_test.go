@@ -1,0 +1,217 @@
+//go:build browser
+
+package serve
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/seq2seq/transformer/train"
+)
+
+// The browser test drives the page in headless Chromium:
+//
+//	go test -tags browser -run Browser ./serve
+//
+// SERVE_CHECKPOINT=dir serves that checkpoint instead of a freshly trained
+// micro model, and SERVE_SCREENSHOT=file.png saves a picture of the page.
+
+// browserModel loads SERVE_CHECKPOINT, or trains the micro config for 20
+// steps into a temporary directory.
+func browserModel(t *testing.T) *train.Loaded {
+	t.Helper()
+	path := os.Getenv("SERVE_CHECKPOINT")
+	if path == "" {
+		dir := t.TempDir()
+		cfg, err := train.LoadConfig(filepath.Join("..", "configs", "micro.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Data.Dir, cfg.Out = filepath.Join(dir, "data"), filepath.Join(dir, "out")
+		res, err := train.Run(context.Background(), cfg, train.Options{Steps: 20, Stdout: &strings.Builder{}, Log: &strings.Builder{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		path = res.RunDir
+	}
+	l, err := train.LoadModel(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// chromium returns a headless Chromium context, skipping without one.
+func chromium(t *testing.T) context.Context {
+	t.Helper()
+	var bin string
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			bin = p
+			break
+		}
+	}
+	if bin == "" {
+		t.Skip("no chromium installed")
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(bin), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900),
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	return ctx
+}
+
+// heatmapState is what the test reads back from the page.
+type heatmapState struct {
+	Translation string
+	Cells       int
+	Rows        int
+	Cols        int
+	RowSums     []float64
+	Shaded      int      // source words shaded after focusing the first target word
+	Outlined    []string // heatmap row labels outlined then
+}
+
+const readState = `(() => {
+  const rows = [...document.querySelectorAll("#heatmap tbody tr")];
+  return {
+    Translation: document.getElementById("translation").textContent,
+    Cells: document.querySelectorAll("#heatmap td.cell").length,
+    Rows: rows.length,
+    Cols: document.querySelectorAll("#heatmap thead th").length,
+    RowSums: rows.map((r) => [...r.querySelectorAll("td.cell")].reduce((s, td) => s + parseFloat(td.dataset.w), 0)),
+    Shaded: [...document.querySelectorAll("#src-strip .tok")].filter((e) => e.style.background !== "").length,
+    Outlined: [...document.querySelectorAll("#heatmap tbody th.hl")].map((e) => e.textContent),
+  };
+})()`
+
+func TestBrowserPage(t *testing.T) {
+	ctx := chromium(t)
+	l := browserModel(t)
+	be, err := NewModelBackend(l, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := New(be, DefaultLimits, BatchOptions{MaxBatch: 8, Wait: time.Millisecond, Queue: 64, Workers: 2}, nil)
+	ts := httptest.NewServer(s.Handler())
+	defer func() { ts.Close(); s.Close() }()
+
+	text := "a picture catches the dog ."
+	want, err := be.Translate([][]string{strings.Fields(text)}, be.Info().DefaultBeam, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(ts.URL),
+		chromedp.WaitVisible(chromedp.ID("text")),
+		chromedp.Clear(chromedp.ID("text")),
+		chromedp.SendKeys(chromedp.ID("text"), text+kb.Enter), // Enter submits
+		chromedp.WaitVisible(chromedp.CSS("#heatmap td.cell")),
+		chromedp.Focus(chromedp.CSS("#tgt-strip .tok")), // keyboard focus shades the source
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := chromedp.Run(ctx, chromedp.Evaluate[heatmapState](readState))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, tgt := len(strings.Fields(text)), len(want[0].Target)
+	if wantText := strings.Join(want[0].Target, " "); st.Translation != wantText {
+		t.Errorf("page shows %q, want %q", st.Translation, wantText)
+	}
+	if st.Rows != tgt+1 || st.Cols != src || st.Cells != (tgt+1)*src {
+		t.Errorf("heatmap %d rows × %d columns, %d cells; want %d × %d", st.Rows, st.Cols, st.Cells, tgt+1, src)
+	}
+	for i, sum := range st.RowSums {
+		if math.Abs(sum-1) > 0.01 {
+			t.Errorf("heatmap row %d sums to %v, want 1", i, sum)
+		}
+	}
+	if tgt > 0 && (st.Shaded != src || len(st.Outlined) != 1 || st.Outlined[0] != want[0].Target[0]) {
+		t.Errorf("after focusing the first target word: %d of %d source words shaded, heatmap rows %q outlined; want all and [%q]",
+			st.Shaded, src, st.Outlined, want[0].Target[0])
+	}
+
+	// The decoder self-attention of layer 1, head 1 is (tgt+1) × (tgt+1).
+	if err := chromedp.Do(ctx, choose(map[string]string{"view": "decoder_self", "layer": "0", "head": "0"})); err != nil {
+		t.Fatal(err)
+	}
+	self, err := chromedp.Run(ctx, chromedp.Evaluate[heatmapState](readState))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if self.Cells != (tgt+1)*(tgt+1) {
+		t.Errorf("decoder self-attention heatmap has %d cells, want %d", self.Cells, (tgt+1)*(tgt+1))
+	}
+	if shot := os.Getenv("SERVE_SCREENSHOT"); shot != "" {
+		err := chromedp.Do(ctx, choose(map[string]string{"view": "cross", "layer": "avg", "head": "avg"}),
+			chromedp.Focus(chromedp.CSS("#tgt-strip .tok:nth-of-type(3)")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(shot, png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// choose sets the page's selectors by id, as a user picking an option.
+func choose(values map[string]string) chromedp.Action[chromedp.Void] {
+	js := ""
+	for id, v := range values {
+		js += fmt.Sprintf(`{ const e = document.getElementById(%q); e.value = %q; e.dispatchEvent(new Event("change")); }`, id, v)
+	}
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := chromedp.Evaluate[bool](js+" true")(ctx, t)
+		return chromedp.Void{}, err
+	}
+}
+
+// TestBrowserAlignmentLinks serves the fake backend, whose "ALIGN"
+// sentences come with a reversal alignment: the page must draw one link
+// per pair.
+func TestBrowserAlignmentLinks(t *testing.T) {
+	ctx := chromium(t)
+	s := New(&fakeBackend{}, DefaultLimits, BatchOptions{MaxBatch: 8, Wait: time.Millisecond, Queue: 64, Workers: 1}, nil)
+	ts := httptest.NewServer(s.Handler())
+	defer func() { ts.Close(); s.Close() }()
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(ts.URL),
+		chromedp.WaitVisible(chromedp.ID("text")),
+		chromedp.Clear(chromedp.ID("text")),
+		chromedp.SendKeys(chromedp.ID("text"), "ALIGN a b c"+kb.Enter),
+		chromedp.WaitVisible(chromedp.CSS("#links line")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#links line").length`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 4 {
+		t.Errorf("%d alignment links drawn, want 4", n)
+	}
+}

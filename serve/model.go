@@ -1,0 +1,143 @@
+package serve
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/seq2seq/transformer/data"
+	"github.com/seq2seq/transformer/train"
+	"github.com/seq2seq/transformer/train/infer"
+)
+
+// ModelBackend is the Backend of a trained checkpoint. Decoding runs
+// concurrently; attention graphs are built one at a time.
+type ModelBackend struct {
+	l      *train.Loaded
+	tr     *train.Translator
+	info   ModelInfo
+	attnMu sync.Mutex
+}
+
+// NewModelBackend serves the loaded model; weightsSHA256 identifies its
+// weights in GET /v1/model.
+func NewModelBackend(l *train.Loaded, weightsSHA256 string) (*ModelBackend, error) {
+	cfg, err := configMap(l.Config)
+	if err != nil {
+		return nil, fmt.Errorf("serve %s: %w", l.Path, err)
+	}
+	info := ModelInfo{
+		Checkpoint: l.Path, Step: l.Step, WeightsSHA256: weightsSHA256, Tokenizer: "words",
+		SrcVocab: l.Src.Size(), TgtVocab: l.Tgt.Size(), DefaultBeam: max(l.Config.Decode.Beam, 1), Config: cfg,
+	}
+	return &ModelBackend{l: l, tr: l.Translator(), info: info}, nil
+}
+
+// configMap turns the config into a JSON-ready map keyed as in its YAML.
+func configMap(cfg *train.Config) (map[string]any, error) {
+	b, err := yaml.Marshal(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("encode config: %w", err)
+	}
+	var m map[string]any
+	if err := yaml.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("decode config: %w", err)
+	}
+	return m, nil
+}
+
+// Info describes the model.
+func (m *ModelBackend) Info() ModelInfo { return m.info }
+
+// Tokenize splits text at white space, as train translate does. It is the
+// one place to change for a subword tokenizer.
+func (m *ModelBackend) Tokenize(text string) []string { return strings.Fields(text) }
+
+// Translate decodes srcs, each cut to the model's max_positions, in one
+// call of the translator with beam width k (1 = greedy) and the
+// checkpoint's length penalty. Finished sentences leave the decoder's
+// batch, so sentences of mixed lengths cost no padding, and each sentence's
+// output is the one train translate gives, whatever it is batched with.
+func (m *ModelBackend) Translate(srcs [][]string, k int, attention bool) ([]Result, error) {
+	maxLen := m.l.Model.Cfg.MaxPositions
+	ids := make([][]int, len(srcs))
+	for i, src := range srcs {
+		srcs[i] = src[:min(len(src), maxLen)]
+		ids[i] = m.l.Src.Encode(srcs[i])
+	}
+	outs, err := m.decode(ids, k)
+	if err != nil {
+		return nil, err
+	}
+	scores, err := m.score(ids, outs)
+	if err != nil {
+		return nil, err
+	}
+	res := make([]Result, len(srcs))
+	for i := range srcs {
+		res[i] = Result{Source: srcs[i], Target: m.l.Tgt.Decode(outs[i]), Score: scores[i]}
+		if attention {
+			if res[i].Attn, err = m.attention(ids[i], outs[i]); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return res, nil
+}
+
+// decode runs greedy search for k <= 1, else beam search.
+func (m *ModelBackend) decode(srcs [][]int, k int) ([][]int, error) {
+	if k <= 1 {
+		return m.tr.Greedy(srcs)
+	}
+	return m.tr.Beam(srcs, k, m.l.Config.Decode.Alpha)
+}
+
+// score returns the log-probability of each output followed by EOS given
+// its source, teacher-forced through the incremental decoder.
+func (m *ModelBackend) score(srcs, outs [][]int) ([]float64, error) {
+	dec, err := infer.Start(m.l.Model, m.l.Params, srcs)
+	if err != nil {
+		return nil, fmt.Errorf("score: %w", err)
+	}
+	v := m.l.Model.Cfg.TgtVocab
+	scores := make([]float64, len(srcs))
+	tokens := make([]int, len(srcs))
+	for i := range tokens {
+		tokens[i] = data.BOSID
+	}
+	for pos := 0; len(tokens) > 0; pos++ {
+		lp, err := dec.LogProbs(tokens)
+		if err != nil {
+			return nil, fmt.Errorf("score: %w", err)
+		}
+		var parents, next []int
+		for r := range tokens {
+			out := outs[dec.Sentence(r)]
+			y := data.EOSID
+			if pos < len(out) {
+				y = out[pos]
+				parents, next = append(parents, r), append(next, y)
+			}
+			scores[dec.Sentence(r)] += lp[r*v+y]
+		}
+		if len(parents) < len(tokens) {
+			dec.Reorder(parents)
+		}
+		tokens = next
+	}
+	return scores, nil
+}
+
+// attention returns the attention of one sentence pair.
+func (m *ModelBackend) attention(src, out []int) (*Attention, error) {
+	m.attnMu.Lock()
+	defer m.attnMu.Unlock()
+	a, err := m.tr.Attention(src, out)
+	if err != nil {
+		return nil, err
+	}
+	return &Attention{Cross: a.Cross, DecoderSelf: a.DecoderSelf, EncoderSelf: a.EncoderSelf}, nil
+}
