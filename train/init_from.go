@@ -2,6 +2,7 @@ package train
 
 import (
 	"fmt"
+	"io"
 
 	"github.com/seq2seq/transformer/data"
 	"github.com/seq2seq/transformer/graph"
@@ -82,4 +83,25 @@ func initWeights(ps *graph.Params, rp *resumePoint) error {
 		copy(p.Value.Float32s(), byName[p.Name].Data)
 	}
 	return nil
+}
+
+// logCoverage says how many training tokens of each side the vocabularies
+// (train.init_from's, not built from this data) leave unknown.
+func logCoverage(c *Corpus, log io.Writer) {
+	var src, srcUnk, tgt, tgtUnk int
+	for _, p := range c.Train {
+		src, srcUnk = src+len(p.Src), srcUnk+countUnk(p.Src)
+		tgt, tgtUnk = tgt+len(p.Tgt), tgtUnk+countUnk(p.Tgt)
+	}
+	fmt.Fprintf(log, "%s vocabularies: %d of %d source and %d of %d target training tokens are <unk>\n", initFromKey, srcUnk, src, tgtUnk, tgt)
+}
+
+func countUnk(ids []int) int {
+	n := 0
+	for _, id := range ids {
+		if id == data.UnkID {
+			n++
+		}
+	}
+	return n
 }

@@ -69,8 +69,12 @@ func (rp *resumePoint) tgtVocab() *data.Vocab {
 }
 
 // checkVocabularies rejects resuming the run's own checkpoint when the
-// data now gives other vocabularies.
+// data now gives other vocabularies (and, for train.init_from, says how
+// much of the data they cover).
 func (rp *resumePoint) checkVocabularies(c *Corpus, opt Options) error {
+	if rp != nil && rp.weightsOnly {
+		logCoverage(c, opt.Log)
+	}
 	if rp == nil || !opt.Resume || rp.src != nil {
 		return nil
 	}
