@@ -92,6 +92,13 @@ type TrainConfig struct {
 	// the best checkpoint follow: bleu (higher is better) or loss (lower is
 	// better). Default bleu.
 	EarlyStoppingMetric string `yaml:"early_stopping_metric"`
+	// InitFrom names a checkpoint (step or run directory, e.g. one written
+	// by `train import`) whose weights and vocabularies a fresh run starts
+	// from; step, optimizer, data order and dropout start fresh from the
+	// seed (init_from.go). Default "" (random initialisation), which
+	// Marshal leaves out so that configs saved before the key existed
+	// (and files exported from them) stay byte for byte the same.
+	InitFrom string `yaml:"init_from,omitempty"`
 }
 
 // DecodeConfig is beam search. The longest output for a source of n tokens

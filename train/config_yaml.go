@@ -237,7 +237,7 @@ func joinKey(prefix, key string) string {
 }
 
 // Marshal returns the resolved config as YAML, every key present with its
-// value or default, for saving beside a run. ParseConfig of the result gives
+// value or default (except an empty train.init_from), for saving beside a run. ParseConfig of the result gives
 // the same config back.
 func (c *Config) Marshal() ([]byte, error) {
 	var buf bytes.Buffer

@@ -16,8 +16,12 @@ type resumePoint struct {
 	st   *checkpoint.State
 	path string
 	// src and tgt are the checkpoint's vocabularies when it is another
-	// run's (Options.From), nil otherwise: the run's own data gives them.
+	// run's (Options.From) or the run began from train.init_from, nil
+	// otherwise: the run's own data gives them.
 	src, tgt *data.Vocab
+	// weightsOnly marks train.init_from's checkpoint (init_from.go): only
+	// its weights are restored.
+	weightsOnly bool
 }
 
 // loadResume loads the checkpoint a run starts from, nil when it starts
@@ -34,7 +38,7 @@ func loadResume(cfg *Config, opt Options, runDir string) (*resumePoint, error) {
 		return nil, err
 	}
 	rp := &resumePoint{st: st, path: path}
-	if opt.From != "" { // another run's checkpoint: keep its vocabularies
+	if opt.From != "" || cfg.Train.InitFrom != "" { // keep the vocabularies the weights were trained with
 		if rp.src, err = data.NewVocabFromTokens(st.SrcVocab); err != nil {
 			return nil, fmt.Errorf("resume %s: source vocabulary: %w", path, err)
 		}
@@ -66,9 +70,13 @@ func (rp *resumePoint) tgtVocab() *data.Vocab {
 
 // checkVocabularies rejects resuming the run's own checkpoint when the
 // data now gives other vocabularies, and warns of changed data files or
-// train, data and decode keys (see warnResumeChanges).
+// train, data and decode keys (see warnResumeChanges); for
+// train.init_from it says how much of the data the vocabularies cover.
 func (rp *resumePoint) checkVocabularies(cfg *Config, c *Corpus, opt Options) error {
-	if rp == nil || !opt.Resume || opt.From != "" {
+	if rp != nil && rp.weightsOnly {
+		logCoverage(c, opt.Log)
+	}
+	if rp == nil || !opt.Resume || rp.src != nil {
 		return nil
 	}
 	if err := sameVocabularies(c, rp.st, rp.path); err != nil {
@@ -83,6 +91,9 @@ func (rp *resumePoint) checkVocabularies(cfg *Config, c *Corpus, opt Options) er
 func (r *trainer) resumeFrom(rp *resumePoint) error {
 	if rp == nil {
 		return nil
+	}
+	if rp.weightsOnly {
+		return initWeights(r.params, rp)
 	}
 	if err := r.restore(rp.st); err != nil {
 		return fmt.Errorf("resume %s: %w", r.runDir, err)

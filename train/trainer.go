@@ -116,6 +116,9 @@ func newTrainer(cfg *Config, opt Options) (*trainer, error) {
 	}
 	r := &trainer{cfg: cfg, opt: opt, runDir: cfg.RunDir(), best: math.Inf(-1), evalBest: math.Inf(-1)}
 	start, err := loadResume(cfg, opt, r.runDir)
+	if err == nil && start == nil {
+		start, err = loadInit(cfg, opt)
+	}
 	if err != nil {
 		return nil, err
 	}
