@@ -65,6 +65,9 @@ func (b *Builder) PoolNeed() Need {
 		if _, ok := nd.Op().(pooled); !ok || nd.IsScalar() {
 			continue
 		}
+		if o, ok := nd.Op().(overwriter); ok && o.overwrites() {
+			continue // placed over an input (when Gorgonia finds it dead)
+		}
 		addNeed(&n, nd.Dtype(), nd.Shape().TotalSize())
 	}
 	return n
@@ -148,6 +151,10 @@ func (p *Pool) dense(dt tensor.Dtype, shape tensor.Shape, zero bool) *tensor.Den
 	}
 	return tensor.New(tensor.Of(dt), tensor.WithShape(shape.Clone()...))
 }
+
+// overwriter is implemented by ops that may write their output over an
+// input's buffer (OverwritesInput >= 0) instead of drawing from the pool.
+type overwriter interface{ overwrites() bool }
 
 // pooled is implemented by the project's ops (through opBase): it sets the
 // pool their outputs are drawn from.

@@ -36,13 +36,16 @@ type candidate struct {
 
 // Beam translates each source id sequence with beam search of width k and
 // GNMT length penalty alpha: finished hypotheses are ranked by
-// score/((5+len)/6)^alpha, len counting EOS. A sentence stops when it has k
-// finished hypotheses; at the length limit EOS is forced. k = 1 gives
-// exactly Greedy's output. The result excludes BOS and EOS.
-//
-// The decoder holds one row per alive hypothesis, sentence by sentence;
-// after every step its rows are gathered by parent hypothesis, and finished
-// sentences leave it.
+// score/((5+len)/6)^alpha, len counting EOS. Each step keeps the k best
+// expansions that do not end in EOS; an expansion ending in EOS that ranks
+// above the k-th of those finishes its hypothesis. A sentence stops when no alive hypothesis can still beat its best finished
+// one, whatever its length up to the limit (the alive hypothesis's score
+// only falls while its penalty at most grows to the limit's), or when
+// nothing is alive; at the length limit EOS is forced. (Stopping once k
+// hypotheses had finished, as beam search did, ended sentences whose best
+// hypothesis was still alive, and short ones won.) k = 1 gives Greedy's
+// output except where, EOS being the best token, the runner-up could still
+// win by going on. The result excludes BOS and EOS.
 func (tr *Translator) Beam(srcs [][]int, k int, alpha float64) ([][]int, error) {
 	k = max(k, 1)
 	if len(srcs) == 0 {
@@ -88,36 +91,62 @@ func (tr *Translator) Beam(srcs [][]int, k int, alpha float64) ([][]int, error) 
 }
 
 // advance expands the alive beams by one token given their log-probs
-// (len(alive) rows of v), keeping the k best non-EOS expansions and moving
-// EOS expansions to the finished list. Candidates are taken best first,
-// ties in order of beam and token.
+// (len(alive) rows of v); see take.
 func (st *beamState) advance(lp []float64, v, k int, alpha float64) {
-	atLimit := len(st.alive[0].tokens) >= st.limit
 	var cands []candidate
-	if atLimit {
+	if len(st.alive[0].tokens) >= st.limit {
 		for j, h := range st.alive {
 			cands = append(cands, candidate{k: j, v: data.EOSID, score: h.score + lp[j*v+data.EOSID]})
 		}
 		sort.SliceStable(cands, func(a, b int) bool { return cands[a].score > cands[b].score })
 	} else {
-		// At most 2k-1 candidates are taken (k-1 kept, then up to k
-		// finished, or k kept): only the 2k best need ordering.
+		// An alive beam has one EOS expansion, so the 2k best hold the k
+		// best that do not end in EOS.
 		cands = topCandidates(st.alive, lp, v, 2*k)
 	}
+	st.take(cands, k, alpha)
+}
+
+// take applies the expansions cands, best first (ties in order of beam and
+// token): the first k that do not end in EOS become the alive beams, and
+// each EOS before the k-th of them finishes its hypothesis. The sentence is then
+// done when nothing is alive or no alive hypothesis can beat the best
+// finished one.
+func (st *beamState) take(cands []candidate, k int, alpha float64) {
 	var next []hypothesis
 	for _, c := range cands {
-		if len(next) == k || len(st.finished) == k {
+		if len(next) == k {
 			break
 		}
-		toks := append(append([]int(nil), st.alive[c.k].tokens...), c.v)
 		if c.v == data.EOSID {
-			st.finished = append(st.finished, hypothesis{tokens: toks[:len(toks)-1], score: c.score / lengthPenalty(len(toks), alpha)})
+			toks := st.alive[c.k].tokens
+			st.finished = append(st.finished, hypothesis{tokens: toks, score: c.score / lengthPenalty(len(toks)+1, alpha)})
 			continue
 		}
+		toks := append(append(make([]int, 0, len(st.alive[c.k].tokens)+1), st.alive[c.k].tokens...), c.v)
 		next = append(next, hypothesis{tokens: toks, score: c.score, parent: c.k})
 	}
 	st.alive = next
-	st.done = len(st.finished) >= k || len(next) == 0
+	st.done = len(next) == 0 || st.settled(alpha)
+}
+
+// settled reports whether the best finished hypothesis scores at least the
+// best any alive one could still reach: an alive hypothesis's log-probability
+// sum only falls as it grows, and its length penalty at most reaches that of
+// the longest output, EOS included (limit+1 tokens), so its normalised score
+// stays below score/lengthPenalty(limit+1) (its score being <= 0).
+func (st *beamState) settled(alpha float64) bool {
+	if len(st.finished) == 0 {
+		return false
+	}
+	best := st.finished[st.bestIndex()].score
+	bound := lengthPenalty(st.limit+1, alpha)
+	for _, h := range st.alive {
+		if !(best >= h.score/bound) { // a NaN never settles: the limit ends it
+			return false
+		}
+	}
+	return true
 }
 
 // topCandidates returns the n best expansions of alive by every token, in
@@ -166,11 +195,17 @@ func (st *beamState) best() []int {
 	if len(st.finished) == 0 {
 		return []int{}
 	}
+	return st.finished[st.bestIndex()].tokens
+}
+
+// bestIndex returns the index of the best finished hypothesis (the earliest
+// on a tie); there must be one.
+func (st *beamState) bestIndex() int {
 	best := 0
 	for i, h := range st.finished {
 		if h.score > st.finished[best].score {
 			best = i
 		}
 	}
-	return st.finished[best].tokens
+	return best
 }

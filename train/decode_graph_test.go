@@ -288,18 +288,5 @@ func (st *beamState) advanceAll(lp []float64, v, k int, alpha float64) {
 		}
 	}
 	sort.SliceStable(cands, func(a, b int) bool { return cands[a].score > cands[b].score })
-	var next []hypothesis
-	for _, c := range cands {
-		if len(next) == k || len(st.finished) == k {
-			break
-		}
-		toks := append(append([]int(nil), st.alive[c.k].tokens...), c.v)
-		if c.v == data.EOSID {
-			st.finished = append(st.finished, hypothesis{tokens: toks[:len(toks)-1], score: c.score / lengthPenalty(len(toks), alpha)})
-			continue
-		}
-		next = append(next, hypothesis{tokens: toks, score: c.score})
-	}
-	st.alive = next
-	st.done = len(st.finished) >= k || len(next) == 0
+	st.take(cands, k, alpha)
 }

@@ -21,9 +21,9 @@ import (
 
 // benchOptions is the parsed command line of bench.
 type benchOptions struct {
-	config, checkpoint, cpuProfile string
-	steps, warmup, sentences       int
-	sets                           setFlags
+	config, checkpoint, cpuProfile, memProfile string
+	steps, warmup, sentences                   int
+	sets                                       setFlags
 }
 
 // benchResult is the JSON line bench prints.
@@ -85,6 +85,7 @@ func parseBench(args []string, stderr io.Writer) (opt benchOptions, help bool, e
 	fs.IntVar(&opt.warmup, "warmup", 3, "untimed training steps first")
 	fs.IntVar(&opt.sentences, "sentences", 200, "test sentences to time translation on (at most)")
 	fs.StringVar(&opt.cpuProfile, "cpuprofile", "", "write a CPU profile of the timed training steps to this file (go tool pprof)")
+	fs.StringVar(&opt.memProfile, "memprofile", "", "write a heap profile taken after the timed training steps to this file (go tool pprof)")
 	sets := addSetFlag(fs)
 	if help, err = parseLoud(fs, args); help || err != nil {
 		return opt, help, err
@@ -171,6 +172,9 @@ func (b *bench) run(opt benchOptions) (benchResult, error) {
 	if err := stop(); err != nil {
 		return res, err
 	}
+	if err := writeHeapProfile(opt.memProfile); err != nil {
+		return res, err
+	}
 	res.GraphBuildSeconds = roundTo(build.Seconds(), 3)
 	res.SrcTokensPerS = roundTo(float64(src)/total.Seconds(), 1)
 	res.TgtTokensPerS = roundTo(float64(tgt)/total.Seconds(), 1)
@@ -207,6 +211,28 @@ func startCPUProfile(path string) (stop func() error, err error) {
 		}
 		return nil
 	}, nil
+}
+
+// writeHeapProfile writes a heap profile into path (nothing when path is
+// empty) after a garbage collection, so that its in-use figures are the
+// live heap; its alloc figures count everything allocated since the start.
+func writeHeapProfile(path string) error {
+	if path == "" {
+		return nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("heap profile: %w", err)
+	}
+	runtime.GC()
+	err = pprof.Lookup("heap").WriteTo(f, 0)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("heap profile %s: %w", path, err)
+	}
+	return nil
 }
 
 // translateSpeed decodes the first n test sentences (or all there are) with

@@ -130,3 +130,26 @@ func TestMedian(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteHeapProfile checks that --memprofile's writer produces a gzipped
+// pprof file and that an unwritable path is an error naming it.
+func TestWriteHeapProfile(t *testing.T) {
+	path := t.TempDir() + "/heap.pprof"
+	if err := writeHeapProfile(path); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+		t.Errorf("heap profile starts %x, want gzip's 1f8b", b[:min(len(b), 2)])
+	}
+	bad := t.TempDir() + "/missing/heap.pprof"
+	if err := writeHeapProfile(bad); err == nil || !strings.Contains(err.Error(), "heap profile") {
+		t.Errorf("writeHeapProfile(%s) = %v, want a heap profile error", bad, err)
+	}
+	if err := writeHeapProfile(""); err != nil {
+		t.Errorf("writeHeapProfile(\"\") = %v, want nil", err)
+	}
+}
