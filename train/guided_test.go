@@ -155,3 +155,24 @@ func TestGuidedNeedsTrainAlign(t *testing.T) {
 		t.Fatalf("run without train.align: error %v, want one naming train.guided_alignment and train.align", err)
 	}
 }
+
+// TestGuidedConfigIsTinyPlusGuidance checks that configs/guided.yaml is
+// configs/tiny.yaml with only the name and guided alignment changed, so
+// that the README's comparison of the two runs holds.
+func TestGuidedConfigIsTinyPlusGuidance(t *testing.T) {
+	tiny, err := LoadConfig(filepath.Join("..", "configs", "tiny.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	guided, err := LoadConfig(filepath.Join("..", "configs", "guided.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !guided.Train.GuidedAlignment.On() || guided.Name == tiny.Name {
+		t.Fatalf("guided.yaml: name %q, guided_alignment %+v; want its own name and guidance on", guided.Name, guided.Train.GuidedAlignment)
+	}
+	guided.Name, guided.Train.GuidedAlignment = tiny.Name, tiny.Train.GuidedAlignment
+	if *guided != *tiny {
+		t.Errorf("guided.yaml differs from tiny.yaml beyond name and guided_alignment:\n%+v\n%+v", guided, tiny)
+	}
+}
