@@ -36,7 +36,7 @@ func choseHead(fs *flag.FlagSet) bool {
 // with guided alignment when the flags chose no attention, saying so on
 // stderr.
 func useGuidedHead(opt *alignOptions, cfg *train.Config, stderr io.Writer) {
-	if opt.choseHead {
+	if opt.choseHead || opt.report { // the report scores every head
 		return
 	}
 	if layer, head, ok := defaultHead(cfg); ok {
