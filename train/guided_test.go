@@ -4,11 +4,16 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/seq2seq/transformer/align"
+	"github.com/seq2seq/transformer/data"
 )
 
 func TestGuidedAlignmentConfigErrors(t *testing.T) {
@@ -113,7 +118,11 @@ func TestGuidedRunResumesExactly(t *testing.T) {
 	for _, workers := range []int{1, 2} {
 		t.Run(map[int]string{1: "one worker", 2: "two workers"}[workers], func(t *testing.T) {
 			sub := filepath.Join(dir, map[int]string{1: "w1", 2: "w2"}[workers])
-			straight := runMicro(t, guidedMicro(t, sub+"/a", workers), Options{})
+			var stdout strings.Builder
+			straight := runMicro(t, guidedMicro(t, sub+"/a", workers), Options{Stdout: &stdout})
+			if !strings.Contains(stdout.String(), "step 5 loss ") || !strings.Contains(stdout.String(), " guided ") {
+				t.Errorf("the log lines do not show the guided term:\n%s", stdout.String())
+			}
 			if straight.WeightsHash == plain.WeightsHash {
 				t.Errorf("guided run ended with the plain run's weights")
 			}
@@ -139,20 +148,82 @@ func TestGuidedRunResumesExactly(t *testing.T) {
 	}
 }
 
-// TestGuidedNeedsTrainAlign checks the error when the training split has
-// no gold alignments.
+// TestGuidedNeedsTrainAlign checks the errors when the training split's
+// gold alignments are missing or do not fit the corpus: each names the
+// key, the file and, for a bad line, the line.
 func TestGuidedNeedsTrainAlign(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		edit  func(lines []string) []string // nil: remove the file
+		wants []string
+	}{
+		{"missing", nil, []string{"train.guided_alignment", "train.align"}},
+		{"index outside", func(l []string) []string { l[2] = "0-0 99-1"; return l }, []string{"train.guided_alignment", "train.align", "line 3"}},
+		{"malformed", func(l []string) []string { l[4] = "0-0 1_1"; return l }, []string{"train.align", "line 5"}},
+		{"line short", func(l []string) []string { return l[:len(l)-1] }, []string{"train.align", "lines"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := guidedMicro(t, t.TempDir(), 1)
+			if err := EnsureData(cfg, io.Discard); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(cfg.Data.Dir, "train.align")
+			if tc.edit == nil {
+				os.Remove(path)
+			} else {
+				b, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				lines := tc.edit(strings.Split(strings.TrimSuffix(string(b), "\n"), "\n"))
+				os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
+			}
+			cfg.Data.Toy = false // a toy corpus would get its alignments back
+			_, err := Run(context.Background(), cfg, Options{})
+			for _, want := range tc.wants {
+				if err == nil || !strings.Contains(err.Error(), want) {
+					t.Errorf("error %v, want one containing %q", err, want)
+				}
+			}
+		})
+	}
+}
+
+// TestGuidedLinksFollowFilteredPairs checks that the gold links stay with
+// their pairs when data.max_len drops some: every kept training pair
+// carries the links of the line it was read from.
+func TestGuidedLinksFollowFilteredPairs(t *testing.T) {
 	cfg := guidedMicro(t, t.TempDir(), 1)
+	cfg.Data.MaxLen = 8
 	if err := EnsureData(cfg, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Remove(filepath.Join(cfg.Data.Dir, "train.align")); err != nil {
+	c, err := LoadCorpus(cfg, nil, nil, io.Discard)
+	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.Data.Toy = false // a toy corpus would get its alignments back
-	_, err := Run(context.Background(), cfg, Options{})
-	if err == nil || !strings.Contains(err.Error(), "train.guided_alignment") || !strings.Contains(err.Error(), "train.align") {
-		t.Fatalf("run without train.align: error %v, want one naming train.guided_alignment and train.align", err)
+	pairs, err := data.ReadSplit(cfg.Data.Dir, "train", cfg.Data.Src, cfg.Data.Tgt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	links, err := data.ReadAlignSplit(cfg.Data.Dir, "train", pairs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Train) == len(pairs) || len(c.Train) == 0 {
+		t.Fatalf("%d of %d pairs kept: the test needs some dropped", len(c.Train), len(pairs))
+	}
+	gold := map[string][]string{} // "src ||| tgt" ids -> the Pharaoh lines of pairs with that text
+	key := func(src, tgt []int) string { return fmt.Sprint(src, "|||", tgt) }
+	for i, p := range pairs {
+		k := key(c.Src.Encode(p.Src), c.Tgt.Encode(p.Tgt))
+		gold[k] = append(gold[k], align.FormatLine(links[i]))
+	}
+	for i, p := range c.Train {
+		got := align.FormatLine(p.Links)
+		if !slices.Contains(gold[key(p.Src, p.Tgt)], got) {
+			t.Fatalf("kept pair %d carries links %q, its line has %q", i, got, gold[key(p.Src, p.Tgt)])
+		}
 	}
 }
 
