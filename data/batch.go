@@ -1,9 +1,18 @@
 package data
 
-import "sort"
+import (
+	"sort"
 
-// Encoded is a sentence pair as ids, without BOS or EOS.
-type Encoded struct{ Src, Tgt []int }
+	"github.com/seq2seq/transformer/align"
+)
+
+// Encoded is a sentence pair as ids, without BOS or EOS. Links, when the
+// corpus has gold alignments (guided alignment reads them), are the pair's
+// gold word links; they travel with the pair through FilterLength.
+type Encoded struct {
+	Src, Tgt []int
+	Links    []align.Link
+}
 
 // Batch is B sentence pairs laid out for a fixed-shape graph: source (B, S),
 // decoder input BOS+target and expected output target+EOS (B, T), all

@@ -65,3 +65,13 @@ func normaliseRows(m []float64, w int) {
 		}
 	}
 }
+
+// PairLinks returns the Links of each pair, in order: the links argument
+// of GuidedTarget for pairs.
+func PairLinks(pairs []Encoded) [][]align.Link {
+	out := make([][]align.Link, len(pairs))
+	for i, p := range pairs {
+		out[i] = p.Links
+	}
+	return out
+}

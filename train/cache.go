@@ -39,6 +39,7 @@ type graphCache struct {
 	pool      *graph.Pool          // op outputs of this cache's graphs (one worker)
 	masks     *graph.Pool          // dropout masks of this cache's training graphs
 	grads     map[string][]float32 // gradient buffers shared by its training graphs, by parameter name
+	guide     *guide               // guided alignment of its training graphs (guided.go), nil = off
 }
 
 func newGraphCache(m *layers.Transformer, ps *graph.Params, train bool, smoothing float64) *graphCache {
@@ -89,6 +90,9 @@ func (gs *graphCache) build(k shapeKey) (*lossGraph, error) {
 	if err := g.b.Build(func(b *graph.Builder) {
 		g.in = layers.NewInputs(b, k.B, k.S, k.T)
 		g.loss = gs.model.Loss(b, g.in, gs.smoothing)
+		if gs.guide != nil {
+			g.addGuide(b, gs.guide)
+		}
 	}); err != nil {
 		return nil, fmt.Errorf("build graph for batch %dx%d→%d: %w", k.B, k.S, k.T, err)
 	}

@@ -99,6 +99,9 @@ type TrainConfig struct {
 	// Marshal leaves out so that configs saved before the key existed
 	// (and files exported from them) stay byte for byte the same.
 	InitFrom string `yaml:"init_from,omitempty"`
+	// GuidedAlignment trains one cross-attention head towards the gold
+	// alignments (config_guided.go). Default off.
+	GuidedAlignment GuidedAlignmentConfig `yaml:"guided_alignment"`
 }
 
 // DecodeConfig is beam search. The longest output for a source of n tokens
@@ -164,6 +167,7 @@ func DefaultConfig() *Config {
 			EvalEvery: 500, SaveEvery: 500, LogEvery: 50, KeepLast: 3,
 			ValidBLEUSentences: 200, OnNonfinite: OnNonfiniteStop, Workers: 1,
 			EarlyStoppingMetric: MetricBLEU,
+			GuidedAlignment:     GuidedAlignmentConfig{Layer: -1},
 		},
 		Decode: DecodeConfig{Beam: 4, Alpha: 0.6, MaxLenA: 1.5, MaxLenB: 10},
 	}

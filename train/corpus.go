@@ -105,7 +105,11 @@ func LoadCorpus(cfg *Config, src, tgt *data.Vocab, log io.Writer) (*Corpus, erro
 		return out
 	}
 	var dropped int
-	c.Train, dropped = data.FilterLength(encode(splits["train"]), d.MaxLen)
+	train := encode(splits["train"])
+	if err := attachLinks(cfg, splits["train"], train); err != nil {
+		return nil, err
+	}
+	c.Train, dropped = data.FilterLength(train, d.MaxLen)
 	fmt.Fprintf(log, "train: %d pairs, %d dropped as longer than data.max_len %d\n", len(c.Train), dropped, d.MaxLen)
 	if len(c.Train) == 0 {
 		return nil, fmt.Errorf("all %d pairs of %s are longer than data.max_len %d", len(splits["train"]), d.Path("train", d.Src), d.MaxLen)

@@ -26,6 +26,10 @@
 //     compiled graph (lossGraph.execute: bind the batch, recycle the pool,
 //     run the tape machine; the model itself is built by package layers on
 //     package graph), reads the gradients and releases the run's values.
+//     With train.guided_alignment on (guided.go), the training graphs
+//     add graph.GuidedAlignment of one cross-attention head to the loss,
+//     runOn binding the batch's gold links (data.GuidedTarget) first;
+//     validation graphs stay the plain loss.
 //   - optim.Adam.Update (optim/adam.go) updates the weights in place.
 //   - trainer.save (report.go) writes a checkpoint (state.go builds its
 //     contents); trainer.finish (report.go) decodes the test set and prints

@@ -87,6 +87,10 @@ func (r *trainer) trainStep() (Record, data.Batch, error) {
 		return Record{}, b, fmt.Errorf("step %d: %w", step, err)
 	}
 	rec := Record{Step: step, Loss: loss, LR: optim.LearningRate(step, r.cfg.Train.LR, r.cfg.Train.Warmup, r.cfg.Train.Schedule)}
+	if r.cfg.Train.GuidedAlignment.On() {
+		guided := r.guided
+		rec.GuidedLoss = &guided
+	}
 	// The norm is finite exactly when every gradient is (it doubles as the
 	// check for non-finite gradients), and the update clips by the scale
 	// ClipScale gives, in the same pass; clip_norm 0 only measures.
@@ -139,7 +143,9 @@ func (r *trainer) forwardBackward(b data.Batch) (float64, []optim.Param, error) 
 	if err != nil {
 		return 0, nil, err
 	}
-	return g.runOn(b, r.dropRNG)
+	loss, ps, err := g.runOn(b, r.dropRNG)
+	r.guided = g.lastGuided
+	return loss, ps, err
 }
 
 // zeroGrads zeroes the gradient buffers of every training cache once the

@@ -28,6 +28,11 @@ type lossGraph struct {
 	joined bool                 // the parameters' gradients are in shared
 	live   bool                 // a run's values are bound (run, not yet released)
 	used   uint64               // the cache's clock when last fetched
+	// Guided alignment (guided.go), nil without: the guide, the gold
+	// input (B, T, S), the guided term of loss and its last value.
+	guide        *guide
+	gold, guided *G.Node
+	lastGuided   float64
 }
 
 // execute binds one batch, runs the graph and returns the loss. The values
@@ -53,6 +58,9 @@ func (g *lossGraph) execute(src, tgtIn, tgtOut []int) (float64, error) {
 			return 0, err
 		}
 	}
+	if err := g.readGuided(); err != nil {
+		return 0, err
+	}
 	return lossScalar(g.loss.Value())
 }
 
@@ -62,6 +70,9 @@ func (g *lossGraph) execute(src, tgtIn, tgtOut []int) (float64, error) {
 // the cache once used), with the run's intermediate values released.
 func (g *lossGraph) runOn(b data.Batch, rng *graph.RNG) (float64, []optim.Param, error) {
 	if err := g.b.FillDropout(rng); err != nil {
+		return 0, nil, err
+	}
+	if err := g.bindGold(b); err != nil {
 		return 0, nil, err
 	}
 	loss, err := g.execute(b.Src, b.TgtIn, b.TgtOut)

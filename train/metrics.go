@@ -20,6 +20,9 @@ type Record struct {
 	ValidLoss  *float64 `json:"valid_loss,omitempty"`
 	ValidBLEU  *float64 `json:"valid_bleu,omitempty"`
 	Skipped    bool     `json:"skipped,omitempty"`
+	// GuidedLoss is the guided-alignment term (weight included) of Loss,
+	// which is the loss optimised; written only with guided alignment on.
+	GuidedLoss *float64 `json:"guided_loss,omitempty"`
 }
 
 // metricsFile appends records to metrics.jsonl, one per training step.

@@ -74,6 +74,10 @@ func (r *trainer) parallelStep(b data.Batch) (loss float64, ps []optim.Param, er
 		return 0, grads[0], nil
 	}
 	w0, w1 := n0/(n0+n1), n1/(n0+n1)
+	// The guided-alignment term of each half is a mean over that half's
+	// aligned target words; weighting it by tokens like the rest gives
+	// nearly, not exactly, the whole batch's (deterministic all the same).
+	r.guided = w0*gs[0].lastGuided + w1*gs[1].lastGuided
 	optim.CombineGrads(grads[0], grads[1], w0, w1)
 	return w0*losses[0] + w1*losses[1], grads[0], nil
 }

@@ -44,6 +44,9 @@ func (p *progress) update(r Record) {
 		return
 	}
 	line := fmt.Sprintf("step %d loss %.4f lr %.3g tok/s %.0f", r.Step, r.Loss, r.LR, r.TokensPerS)
+	if r.GuidedLoss != nil {
+		line += fmt.Sprintf(" guided %.4f", *r.GuidedLoss)
+	}
 	if r.ValidLoss != nil {
 		line += fmt.Sprintf(" valid_loss %.4f", *r.ValidLoss)
 	}

@@ -81,6 +81,7 @@ type trainer struct {
 	bestStep int
 	skipped  int
 	streak   int     // consecutive skipped batches
+	guided   float64 // the guided-alignment term of the last step's loss
 	evalBest float64 // best evaluation score so far (evalScore), for early stopping
 	stale    int     // evaluations in a row without improving on evalBest
 	runDir   string
@@ -154,6 +155,7 @@ func newTrainer(cfg *Config, opt Options) (*trainer, error) {
 	if cfg.Train.Workers == 2 {
 		r.workers = [2]*graphCache{r.train, newGraphCache(r.model, r.params, true, cfg.Train.LabelSmoothing)}
 	}
+	r.setGuide()
 	fmt.Fprintf(opt.Log, "model: %d parameters in %d tensors\n", r.params.Count(), len(r.params.List()))
 	return r, nil
 }

@@ -19,6 +19,7 @@ type alignOptions struct {
 	layer, head                          int // -1: the last layer; -1: the average of the heads
 	average, allLayers, bestHead, report bool
 	threshold                            float64 // 0: argmax
+	choseHead                            bool    // a flag named the attention (else the model's default, align_guided.go)
 }
 
 // alignCmd writes word alignments taken from a model's cross-attention:
@@ -34,7 +35,9 @@ type alignOptions struct {
 // picks the single head of lowest AER on the validation split's gold
 // alignments ({data.dir}/valid.align of the checkpoint's config, or
 // --data); --report prints the AER of every layer and head there instead
-// of aligning, or, with --gold, on the input pairs.
+// of aligning, or, with --gold, on the input pairs. A model trained with
+// guided alignment is read at its guided layer and head unless the flags
+// choose.
 func alignCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	opt, help, err := parseAlign(args, stdout)
 	if help || err != nil {
@@ -44,6 +47,7 @@ func alignCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("align: %w", err)
 	}
+	useGuidedHead(&opt, l.Config, stderr)
 	a := &aligner{l: l, tr: l.Translator()}
 	if opt.report && opt.gold == "" {
 		rep, err := a.validReport(opt.dataDir)
@@ -113,7 +117,7 @@ func parseAlign(args []string, stdout io.Writer) (opt alignOptions, help bool, e
 	fs.StringVar(&opt.gold, "gold", "", "gold Pharaoh alignments of the input: print AER, precision and recall to stderr")
 	fs.StringVar(&opt.dataDir, "data", "", "corpus directory holding valid.{src,tgt,align} (default: the checkpoint's data.dir)")
 	fs.IntVar(&opt.layer, "layer", -1, "decoder layer, from 0 (default: the last)")
-	fs.IntVar(&opt.head, "head", -1, "head, from 0 (default: the average of the layer's heads)")
+	fs.IntVar(&opt.head, "head", -1, "head, from 0 (default: the average of the layer's heads, or the guided head of a model trained with guided alignment)")
 	fs.BoolVar(&opt.average, "average", false, "average the layer's heads (the default)")
 	fs.BoolVar(&opt.allLayers, "all-layers", false, "average every head of every layer")
 	fs.BoolVar(&opt.bestHead, "best-head", false, "use the layer and head of lowest AER on the validation split")
@@ -122,6 +126,7 @@ func parseAlign(args []string, stdout io.Writer) (opt alignOptions, help bool, e
 	if help, err = parseQuiet(fs, &usage, args, stdout); help || err != nil {
 		return opt, help, err
 	}
+	opt.choseHead = choseHead(fs)
 	return opt, false, checkAlign(fs, opt)
 }
 

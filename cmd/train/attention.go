@@ -17,17 +17,23 @@ type attentionOptions struct {
 	checkpoint, text, out string
 	layer, head           int // -1: the last layer; -1: the average of the heads
 	average, self         bool
+	gold, links, target   string // overlay and forced target (attention_overlay.go)
 }
 
 // attentionCmd draws an attention heat map for the greedy translation of
 // one sentence:
 //
 //	train attention --checkpoint PATH --text "..." --out FILE.png [--layer L] [--head H|--average] [--self]
+//	    [--target "..."] [--gold FILE|--links "i-j ..."]
 //
 // By default it draws the last decoder layer's cross-attention averaged
 // over the heads: rows are the generated target tokens and EOS, columns the
 // source tokens. --self draws the encoder's self-attention instead. Layers
-// and heads count from 0. It prints the translation and the file written.
+// and heads count from 0. --target draws the attention of the model forced
+// through the given target instead of its translation. --gold (a file of
+// one Pharaoh line) or --links frames the gold links' cells and dots each
+// target word's argmax cell. It prints the translation and the file
+// written.
 func attentionCmd(args []string, stdout, stderr io.Writer) error {
 	opt, help, err := parseAttention(args, stdout)
 	if help || err != nil {
@@ -62,6 +68,9 @@ func parseAttention(args []string, stdout io.Writer) (opt attentionOptions, help
 	fs.IntVar(&opt.head, "head", -1, "head to draw, from 0 (default: the average of all heads)")
 	fs.BoolVar(&opt.average, "average", false, "draw the average of all heads (the default)")
 	fs.BoolVar(&opt.self, "self", false, "draw the encoder's self-attention instead of the cross-attention")
+	fs.StringVar(&opt.target, "target", "", "force this target sentence through the decoder instead of the greedy translation")
+	fs.StringVar(&opt.gold, "gold", "", "file of one Pharaoh line: frame its links' cells, and dot each target word's argmax cell")
+	fs.StringVar(&opt.links, "links", "", "gold links \"i-j ...\" (source i, target j) to frame, as --gold")
 	if help, err = parseQuiet(fs, &usage, args, stdout); help || err != nil {
 		return opt, help, err
 	}
@@ -76,6 +85,8 @@ func parseAttention(args []string, stdout io.Writer) (opt attentionOptions, help
 		err = fmt.Errorf("attention: --layer %d out of range: layers count from 0", opt.layer)
 	case opt.head < -1:
 		err = fmt.Errorf("attention: --head %d out of range: heads count from 0", opt.head)
+	default:
+		err = checkOverlay(opt)
 	}
 	return opt, false, err
 }
@@ -100,7 +111,13 @@ func attentionMap(l *train.Loaded, opt attentionOptions) (heatmap.Map, string, e
 		return heatmap.Map{}, "", errors.New("--text holds no tokens")
 	}
 	src = src[:min(len(src), cfg.MaxPositions)]
-	out, att, err := translateWithAttention(l, src)
+	var out []string
+	var att *train.Attention
+	if opt.target != "" {
+		out, att, err = forcedAttention(l, src, opt.target)
+	} else {
+		out, att, err = translateWithAttention(l, src)
+	}
 	if err != nil {
 		return heatmap.Map{}, "", err
 	}
@@ -112,6 +129,9 @@ func attentionMap(l *train.Loaded, opt attentionOptions) (heatmap.Map, string, e
 	}
 	m.Values, m.Title = selectHead(heads, opt.head)
 	m.Title = fmt.Sprintf("%s layer %d, %s", kind, layer, m.Title)
+	if err := addOverlay(&m, opt); err != nil {
+		return heatmap.Map{}, "", err
+	}
 	return m, translation, nil
 }
 

@@ -24,17 +24,19 @@ const (
 
 // translateCmd translates stdin to stdout, one sentence a line:
 //
-//	train translate --checkpoint PATH [--beam K] < SRC
+//	train translate --checkpoint PATH [--beam K] [--alignments] < SRC
 //
 // Tokens are whitespace-separated, unknown ones become <unk>, a blank line
 // gives a blank line, invalid UTF-8 is replaced by U+FFFD and a source
 // longer than the model's max_positions is cut to it. The beam width
-// defaults to the checkpoint's decode.beam; 1 means greedy.
+// defaults to the checkpoint's decode.beam; 1 means greedy. --alignments
+// appends " ||| " and the Pharaoh alignment (translate_align.go).
 func translateCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	var usage bytes.Buffer
 	fs := newFlags("translate", &usage)
 	ckpt := fs.String("checkpoint", "", "checkpoint step directory or run directory (required)")
 	beam := beamFlag(fs, "the checkpoint")
+	alignments := fs.Bool("alignments", false, "append \" ||| \" and the translation's word alignment in Pharaoh format (i-j: source word i, output word j) to each line")
 	if help, err := parseQuiet(fs, &usage, args, stdout); help || err != nil {
 		return err
 	}
@@ -57,7 +59,11 @@ func translateCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) erro
 	}
 	tr := l.Translator()
 	cut := 0
-	err = translateStream(stdin, stdout, stderr, lineTranslator(l, tr, k, &cut))
+	translate := lineTranslator(l, tr, k, &cut)
+	if *alignments {
+		translate = withAlignments(l, tr, translate)
+	}
+	err = translateStream(stdin, stdout, stderr, translate)
 	warnCut(stderr, "translate", cut, l.Model.Cfg.MaxPositions)
 	return err
 }

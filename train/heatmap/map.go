@@ -26,6 +26,11 @@ type Map struct {
 	// Values is len(Rows) x len(Cols): Values[i][j] is the attention that
 	// target token i paid to source token j, a weight in [0, 1].
 	Values [][]float64
+	// Gold and Predicted are cells to mark over the map (overlay.go), for
+	// example a sentence's gold word alignment and the links taken from
+	// the attention: a gold cell is framed, a predicted one gets a dot.
+	// Both may be empty; a cell outside the matrix is an ErrLabels error.
+	Gold, Predicted []Cell
 }
 
 // validate reports the first reason m cannot be drawn.
@@ -44,6 +49,12 @@ func (m Map) validate() error {
 	}
 	if len(m.Cols) != cols {
 		return fmt.Errorf("%w: %d column labels for %d columns", ErrLabels, len(m.Cols), cols)
+	}
+	if err := checkCells("gold", m.Gold, len(m.Values), cols); err != nil {
+		return err
+	}
+	if err := checkCells("predicted", m.Predicted, len(m.Values), cols); err != nil {
+		return err
 	}
 	for i, row := range m.Values {
 		for j, v := range row {

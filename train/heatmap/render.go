@@ -47,6 +47,7 @@ func Render(w io.Writer, m Map, opt Options) error {
 	if opt.ShowValues && l.valuesFit() {
 		l.drawValues(c, p, m.Values, pal)
 	}
+	l.drawOverlay(c, m, pal)
 	l.drawColorBar(c, r, pal)
 	l.drawTitles(c, r)
 
