@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -27,23 +26,13 @@ import (
 // SERVE_CHECKPOINT=dir serves that checkpoint instead of a freshly trained
 // micro model, and SERVE_SCREENSHOT=file.png saves a picture of the page.
 
-// browserModel loads SERVE_CHECKPOINT, or trains the micro config for 20
-// steps into a temporary directory.
+// browserModel loads SERVE_CHECKPOINT, or the micro checkpoint of the
+// tests (trained for 20 steps on first use).
 func browserModel(t *testing.T) *train.Loaded {
 	t.Helper()
 	path := os.Getenv("SERVE_CHECKPOINT")
 	if path == "" {
-		dir := t.TempDir()
-		cfg, err := train.LoadConfig(filepath.Join("..", "configs", "micro.yaml"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		cfg.Data.Dir, cfg.Out = filepath.Join(dir, "data"), filepath.Join(dir, "out")
-		res, err := train.Run(context.Background(), cfg, train.Options{Steps: 20, Stdout: &strings.Builder{}, Log: &strings.Builder{}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		path = res.RunDir
+		return microModel(t)
 	}
 	l, err := train.LoadModel(path)
 	if err != nil {
@@ -114,7 +103,7 @@ func TestBrowserPage(t *testing.T) {
 	defer func() { ts.Close(); s.Close() }()
 
 	text := "a picture catches the dog ."
-	want, err := be.Translate([][]string{strings.Fields(text)}, be.Info().DefaultBeam, false)
+	want, err := be.Translate([][]string{strings.Fields(text)}, be.Info().DefaultBeam, Want{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -60,7 +60,9 @@ func (m *ModelBackend) Tokenize(text string) []string { return strings.Fields(te
 // checkpoint's length penalty. Finished sentences leave the decoder's
 // batch, so sentences of mixed lengths cost no padding, and each sentence's
 // output is the one train translate gives, whatever it is batched with.
-func (m *ModelBackend) Translate(srcs [][]string, k int, attention bool) ([]Result, error) {
+// want.Attention adds each pair's attention, want.Alignment its word
+// alignment (see wordAlignment).
+func (m *ModelBackend) Translate(srcs [][]string, k int, want Want) ([]Result, error) {
 	maxLen := m.l.Model.Cfg.MaxPositions
 	ids := make([][]int, len(srcs))
 	for i, src := range srcs {
@@ -78,13 +80,28 @@ func (m *ModelBackend) Translate(srcs [][]string, k int, attention bool) ([]Resu
 	res := make([]Result, len(srcs))
 	for i := range srcs {
 		res[i] = Result{Source: srcs[i], Target: m.l.Tgt.Decode(outs[i]), Score: scores[i]}
-		if attention {
-			if res[i].Attn, err = m.attention(ids[i], outs[i]); err != nil {
+		if want.Attention || want.Alignment {
+			if err := m.attend(&res[i], ids[i], outs[i], want); err != nil {
 				return nil, err
 			}
 		}
 	}
 	return res, nil
+}
+
+// attend adds to r the attention and/or word alignment of its pair.
+func (m *ModelBackend) attend(r *Result, src, out []int, want Want) error {
+	a, err := m.attention(src, out)
+	if err != nil {
+		return err
+	}
+	if want.Attention {
+		r.Attn = a
+	}
+	if want.Alignment {
+		r.Alignment, err = wordAlignment(a.Cross, len(r.Target), len(r.Source))
+	}
+	return err
 }
 
 // decode runs greedy search for k <= 1, else beam search.
