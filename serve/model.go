@@ -19,6 +19,10 @@ type ModelBackend struct {
 	tr     *train.Translator
 	info   ModelInfo
 	attnMu sync.Mutex
+	// alignLayer and alignHead choose the cross-attention that word
+	// alignments are taken from: -1, -1 is the last layer's heads
+	// averaged, as train align by default.
+	alignLayer, alignHead int
 }
 
 // NewModelBackend serves the loaded model; weightsSHA256 identifies its
@@ -32,7 +36,7 @@ func NewModelBackend(l *train.Loaded, weightsSHA256 string) (*ModelBackend, erro
 		Checkpoint: l.Path, Step: l.Step, WeightsSHA256: weightsSHA256, Tokenizer: "words",
 		SrcVocab: l.Src.Size(), TgtVocab: l.Tgt.Size(), DefaultBeam: max(l.Config.Decode.Beam, 1), Config: cfg,
 	}
-	return &ModelBackend{l: l, tr: l.Translator(), info: info}, nil
+	return &ModelBackend{l: l, tr: l.Translator(), info: info, alignLayer: -1, alignHead: -1}, nil
 }
 
 // configMap turns the config into a JSON-ready map keyed as in its YAML.
@@ -99,7 +103,7 @@ func (m *ModelBackend) attend(r *Result, src, out []int, want Want) error {
 		r.Attn = a
 	}
 	if want.Alignment {
-		r.Alignment, err = wordAlignment(a.Cross, len(r.Target), len(r.Source))
+		r.Alignment, err = wordAlignment(a.Cross, len(r.Target), len(r.Source), m.alignLayer, m.alignHead)
 	}
 	return err
 }

@@ -32,15 +32,16 @@ func wordRows(cross [][][][]float64, tgtLen, srcLen int) ([][][][]float64, error
 	return out, nil
 }
 
-// wordAlignment links each target word to the source word that the last
-// decoder layer's cross-attention, averaged over its heads, weighs most
-// (train align's default), as sorted [source, target] pairs.
-func wordAlignment(cross [][][][]float64, tgtLen, srcLen int) ([][2]int, error) {
+// wordAlignment links each target word to the source word that the
+// cross-attention of decoder layer `layer` (-1: the last), head `head`
+// (-1: the layer's heads averaged) weighs most, as sorted [source, target]
+// pairs; -1, -1 is train align's default.
+func wordAlignment(cross [][][][]float64, tgtLen, srcLen, layer, head int) ([][2]int, error) {
 	words, err := wordRows(cross, tgtLen, srcLen)
 	if err != nil {
 		return nil, fmt.Errorf("alignment: %w", err)
 	}
-	m, err := align.Select(words, -1, -1)
+	m, err := align.Select(words, layer, head)
 	if err != nil {
 		return nil, fmt.Errorf("alignment: %w", err)
 	}

@@ -27,21 +27,23 @@ func TestWordAlignment(t *testing.T) {
 		},
 	}
 	tests := []struct {
-		tgt, src int
-		want     [][2]int
+		tgt, src, layer, head int
+		want                  [][2]int
 	}{
-		{2, 3, [][2]int{{0, 1}, {1, 0}}},
-		{1, 3, [][2]int{{1, 0}}},
-		{0, 3, [][2]int{}},
-		{2, 2, [][2]int{{0, 1}, {1, 0}}},
+		{2, 3, -1, -1, [][2]int{{0, 1}, {1, 0}}},
+		{1, 3, -1, -1, [][2]int{{1, 0}}},
+		{0, 3, -1, -1, [][2]int{}},
+		{2, 2, -1, -1, [][2]int{{0, 1}, {1, 0}}},
+		{2, 3, 1, 1, [][2]int{{1, 0}, {2, 1}}},
+		{2, 3, 0, -1, [][2]int{{2, 0}, {2, 1}}},
 	}
 	for _, tc := range tests {
-		got, err := wordAlignment(cross, tc.tgt, tc.src)
+		got, err := wordAlignment(cross, tc.tgt, tc.src, tc.layer, tc.head)
 		if err != nil || !reflect.DeepEqual(got, tc.want) {
-			t.Errorf("wordAlignment(%d target, %d source) = %v, %v; want %v", tc.tgt, tc.src, got, err, tc.want)
+			t.Errorf("wordAlignment(%d target, %d source, layer %d, head %d) = %v, %v; want %v", tc.tgt, tc.src, tc.layer, tc.head, got, err, tc.want)
 		}
 	}
-	if _, err := wordAlignment(cross, 4, 3); err == nil {
+	if _, err := wordAlignment(cross, 4, 3, -1, -1); err == nil {
 		t.Errorf("wordAlignment with more target words than rows: no error")
 	}
 }
