@@ -155,6 +155,7 @@ func TestBrowserPage(t *testing.T) {
 		t.Fatalf("the alignment report table never showed: %v", err)
 	}
 	checkReportTable(t, ctx, wantReport)
+	checkTabOrder(t, ctx, src, tgt)
 
 	// The decoder self-attention of layer 1, head 1 is (tgt+1) × (tgt+1).
 	if err := chromedp.Do(ctx, choose(map[string]string{"view": "decoder_self", "layer": "0", "head": "0"})); err != nil {
@@ -228,6 +229,45 @@ func TestBrowserAlignmentLinks(t *testing.T) {
 	}
 	if want := []string{"Alignment (orange lines): ALIGN → ALIGN, a → A, b → B, c → C", "target word 1: C, aligned to c"}; !reflect.DeepEqual(text, want) {
 		t.Errorf("alignment text and first target word's label %q, want %q", text, want)
+	}
+}
+
+// checkTabOrder presses Tab from the text box: the beam, the button, the
+// three selectors, every source and target word, then the heatmap must
+// take the focus in that order, each with a name a screen reader reads.
+func checkTabOrder(t *testing.T, ctx context.Context, src, tgt int) {
+	t.Helper()
+	want := []string{"beam", "go", "view", "layer", "head"}
+	for i := range src {
+		want = append(want, fmt.Sprintf("src %d", i))
+	}
+	for i := range tgt {
+		want = append(want, fmt.Sprintf("tgt %d", i))
+	}
+	want = append(want, "heatmap")
+	if err := chromedp.Do(ctx, chromedp.Focus(chromedp.ID("text"))); err != nil {
+		t.Fatal(err)
+	}
+	var got []string // the focused element, then one more after each Tab
+	for range len(want) + 1 {
+		name, err := chromedp.Run(ctx, chromedp.Evaluate[[2]string](`(() => {
+		  const e = document.activeElement;
+		  return [e.id || (e.classList.contains("heatwrap") ? "heatmap" : e.dataset.side + " " + e.dataset.i),
+		    e.getAttribute("aria-label") || (e.labels && e.labels[0] ? e.labels[0].textContent : e.textContent)];
+		})()`))
+		if err == nil {
+			err = chromedp.Do(ctx, chromedp.KeyEvent(kb.Tab))
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name[1] == "" {
+			t.Errorf("focused %s has no accessible name", name[0])
+		}
+		got = append(got, name[0])
+	}
+	if got[0] != "text" || !reflect.DeepEqual(got[1:], want) {
+		t.Errorf("Tab order %q, want text, then %q", got, want)
 	}
 }
 
