@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -112,4 +113,70 @@ func TestServeReportMatchesAlignReport(t *testing.T) {
 	if !strings.HasPrefix(stdout.String(), table.String()) {
 		t.Errorf("the server's report (%d pairs) reads\n%s\ntrain align --report printed\n%s", rep.Sentences, table.String(), stdout.String())
 	}
+}
+
+// TestServeCmdReport runs train serve with --report-sentences: the report
+// covers that many validation pairs, and 0 asks for none (404).
+func TestServeCmdReport(t *testing.T) {
+	_, runDir := microRun(t)
+	tests := []struct {
+		n         string
+		status    int
+		sentences int
+	}{
+		{"5", 200, 5},
+		{"0", 404, 0},
+	}
+	for _, tc := range tests {
+		url, stop := startServe(t, "--checkpoint", runDir, "--addr", "127.0.0.1:0", "--report-sentences", tc.n)
+		var status int
+		var body struct {
+			Sentences int
+			Error     string
+		}
+		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+			resp, err := http.Get(url + "/v1/alignment-report")
+			if err != nil {
+				t.Fatal(err)
+			}
+			status = resp.StatusCode
+			json.NewDecoder(resp.Body).Decode(&body)
+			resp.Body.Close()
+			if status != http.StatusServiceUnavailable || time.Now().After(deadline) {
+				break
+			}
+		}
+		if status != tc.status || body.Sentences != tc.sentences || (status != 200) != (body.Error != "") {
+			t.Errorf("--report-sentences %s: %d %+v, want %d with %d sentences", tc.n, status, body, tc.status, tc.sentences)
+		}
+		if err := stop(); err != nil {
+			t.Errorf("--report-sentences %s: serve = %v after cancel, want nil", tc.n, err)
+		}
+	}
+}
+
+// startServe runs train serve with args until stop is called, and returns
+// its URL.
+func startServe(t *testing.T, args ...string) (url string, stop func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, append([]string{"serve"}, args...), strings.NewReader(""), &stdout, &stderr) }()
+	addr := regexp.MustCompile(`on (http://[0-9.:]+)/`)
+	for deadline := time.Now().Add(30 * time.Second); url == ""; time.Sleep(5 * time.Millisecond) {
+		if m := addr.FindStringSubmatch(stdout.String()); m != nil {
+			url = m[1]
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("serve returned %v early; stderr:\n%s", err, stderr.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not start; stdout %q", stdout.String())
+		}
+	}
+	return url, func() error { cancel(); return <-done }
 }
