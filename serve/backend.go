@@ -6,11 +6,16 @@ type Backend interface {
 	// Tokenize splits a cleaned text into source tokens.
 	Tokenize(text string) []string
 	// Translate decodes a batch of non-empty source token lists with beam
-	// width k (1 = greedy); with attention it also returns each sentence's
-	// attention.
-	Translate(srcs [][]string, k int, attention bool) ([]Result, error)
+	// width k (1 = greedy); want says what else each Result carries.
+	Translate(srcs [][]string, k int, want Want) ([]Result, error)
 	// Info describes the model for GET /v1/model.
 	Info() ModelInfo
+}
+
+// Want says what a translation returns beside its words.
+type Want struct {
+	Attention bool // Result.Attn
+	Alignment bool // Result.Alignment, for backends that align
 }
 
 // Result is one sentence's translation.
@@ -20,7 +25,8 @@ type Result struct {
 	Score  float64    // the sum of the output's log-probabilities, EOS included
 	Attn   *Attention // nil unless asked for
 	// Alignment holds the [source, target] index pairs of a word
-	// alignment, for backends that give one; nil otherwise.
+	// alignment (indices into Source and Target), sorted by source then
+	// target, for backends that give one; nil otherwise.
 	Alignment [][2]int
 }
 

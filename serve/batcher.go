@@ -25,7 +25,7 @@ type BatchOptions struct {
 // key groups sentences that can be decoded together.
 type key struct {
 	beam int
-	attn bool
+	want Want
 }
 
 // item is one sentence of a request waiting to be decoded.
@@ -259,7 +259,7 @@ func (b *batcher) translate(srcs [][]string, k key) (res []Result, err error) {
 			err = errors.New("decoder panicked")
 		}
 	}()
-	res, err = b.be.Translate(srcs, k.beam, k.attn)
+	res, err = b.be.Translate(srcs, k.beam, k.want)
 	if err == nil && len(res) != len(srcs) {
 		err = errors.New("decoder returned a wrong number of results")
 	}

@@ -9,7 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -25,29 +25,25 @@ import (
 //	go test -tags browser -run Browser ./serve
 //
 // SERVE_CHECKPOINT=dir serves that checkpoint instead of a freshly trained
-// micro model, and SERVE_SCREENSHOT=file.png saves a picture of the page.
+// micro model, SERVE_DATA=dir reads its validation pairs and gold
+// alignments from dir instead of the config's data.dir (which is relative
+// to where it was trained), and SERVE_SCREENSHOT=file.png saves a picture
+// of the page.
 
-// browserModel loads SERVE_CHECKPOINT, or trains the micro config for 20
-// steps into a temporary directory.
+// browserModel loads SERVE_CHECKPOINT, or the micro checkpoint of the
+// tests (trained for 20 steps on first use).
 func browserModel(t *testing.T) *train.Loaded {
 	t.Helper()
 	path := os.Getenv("SERVE_CHECKPOINT")
 	if path == "" {
-		dir := t.TempDir()
-		cfg, err := train.LoadConfig(filepath.Join("..", "configs", "micro.yaml"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		cfg.Data.Dir, cfg.Out = filepath.Join(dir, "data"), filepath.Join(dir, "out")
-		res, err := train.Run(context.Background(), cfg, train.Options{Steps: 20, Stdout: &strings.Builder{}, Log: &strings.Builder{}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		path = res.RunDir
+		return microModel(t)
 	}
 	l, err := train.LoadModel(path)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if dir := os.Getenv("SERVE_DATA"); dir != "" {
+		l.Config.Data.Dir = dir
 	}
 	return l
 }
@@ -110,11 +106,16 @@ func TestBrowserPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := New(be, DefaultLimits, BatchOptions{MaxBatch: 8, Wait: time.Millisecond, Queue: 64, Workers: 2}, nil)
+	s.StartReport(func(ctx context.Context) (*AlignmentReport, error) { return be.ValidReport(ctx, 200) })
 	ts := httptest.NewServer(s.Handler())
 	defer func() { ts.Close(); s.Close() }()
+	wantReport, err := be.ValidReport(context.Background(), 200)
+	if err != nil {
+		t.Fatalf("the model's alignment report: %v", err)
+	}
 
 	text := "a picture catches the dog ."
-	want, err := be.Translate([][]string{strings.Fields(text)}, be.Info().DefaultBeam, false)
+	want, err := be.Translate([][]string{strings.Fields(text)}, be.Info().DefaultBeam, Want{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,6 +150,12 @@ func TestBrowserPage(t *testing.T) {
 		t.Errorf("after focusing the first target word: %d of %d source words shaded, heatmap rows %q outlined; want all and [%q]",
 			st.Shaded, src, st.Outlined, want[0].Target[0])
 	}
+
+	if err := waitReport(ctx, "shown"); err != nil {
+		t.Fatalf("the alignment report table never showed: %v", err)
+	}
+	checkReportTable(t, ctx, wantReport)
+	checkTabOrder(t, ctx, src, tgt)
 
 	// The decoder self-attention of layer 1, head 1 is (tgt+1) × (tgt+1).
 	if err := chromedp.Do(ctx, choose(map[string]string{"view": "decoder_self", "layer": "0", "head": "0"})); err != nil {
@@ -213,5 +220,157 @@ func TestBrowserAlignmentLinks(t *testing.T) {
 	}
 	if n != 4 {
 		t.Errorf("%d alignment links drawn, want 4", n)
+	}
+	// The links are also written out, and named on each word for screen readers.
+	text, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[document.getElementById("align-text").textContent,
+	  document.querySelector("#tgt-strip .tok").getAttribute("aria-label")]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"Alignment (orange lines): ALIGN → ALIGN, a → A, b → B, c → C", "target word 1: C, aligned to c"}; !reflect.DeepEqual(text, want) {
+		t.Errorf("alignment text and first target word's label %q, want %q", text, want)
+	}
+}
+
+// checkTabOrder presses Tab from the text box: the beam, the button, the
+// three selectors, every source and target word, then the heatmap must
+// take the focus in that order, each with a name a screen reader reads.
+func checkTabOrder(t *testing.T, ctx context.Context, src, tgt int) {
+	t.Helper()
+	want := []string{"beam", "go", "view", "layer", "head"}
+	for i := range src {
+		want = append(want, fmt.Sprintf("src %d", i))
+	}
+	for i := range tgt {
+		want = append(want, fmt.Sprintf("tgt %d", i))
+	}
+	want = append(want, "heatmap")
+	if err := chromedp.Do(ctx, chromedp.Focus(chromedp.ID("text"))); err != nil {
+		t.Fatal(err)
+	}
+	var got []string // the focused element, then one more after each Tab
+	for range len(want) + 1 {
+		name, err := chromedp.Run(ctx, chromedp.Evaluate[[2]string](`(() => {
+		  const e = document.activeElement;
+		  return [e.id || (e.classList.contains("heatwrap") ? "heatmap" : e.dataset.side + " " + e.dataset.i),
+		    e.getAttribute("aria-label") || (e.labels && e.labels[0] ? e.labels[0].textContent : e.textContent)];
+		})()`))
+		if err == nil {
+			err = chromedp.Do(ctx, chromedp.KeyEvent(kb.Tab))
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name[1] == "" {
+			t.Errorf("focused %s has no accessible name", name[0])
+		}
+		got = append(got, name[0])
+	}
+	if got[0] != "text" || !reflect.DeepEqual(got[1:], want) {
+		t.Errorf("Tab order %q, want text, then %q", got, want)
+	}
+}
+
+// reportTable is what the test reads back from the alignment report.
+type reportTable struct {
+	State   string
+	Hidden  bool
+	Cells   [][]string // the text of each row's cells
+	Heads   []string   // column headers
+	Best    []string   // "layer head" of the cells marked best (0-based)
+	Caption string
+}
+
+const readReport = `(() => {
+  const sec = document.getElementById("report"), t = document.getElementById("report-table");
+  return {
+    State: sec.dataset.state || "",
+    Hidden: sec.hidden || sec.offsetParent === null,
+    Cells: [...t.querySelectorAll("tbody tr")].map((r) => [...r.querySelectorAll("td")].map((td) => td.textContent)),
+    Heads: [...t.querySelectorAll("thead th")].map((th) => th.textContent),
+    Best: [...t.querySelectorAll("td.best")].map((td) => td.dataset.layer + " " + td.dataset.head),
+    Caption: t.caption ? t.caption.textContent : "",
+  };
+})()`
+
+// waitReport waits until the report section is in state (computing,
+// shown or absent).
+func waitReport(ctx context.Context, state string) error {
+	_, err := chromedp.Run(ctx, chromedp.Poll[bool](fmt.Sprintf(`document.getElementById("report").dataset.state === %q`, state)))
+	return err
+}
+
+// checkReportTable compares the page's report table with want.
+func checkReportTable(t *testing.T, ctx context.Context, want *AlignmentReport) {
+	t.Helper()
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[reportTable](readReport))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cells [][]string
+	for l, hs := range want.AER {
+		var row []string
+		for _, x := range append(hs, want.Average[l]) {
+			row = append(row, fmt.Sprintf("%.1f", 100*x))
+		}
+		cells = append(cells, row)
+	}
+	best := fmt.Sprintf("%d %d", want.BestHead.Layer, want.BestHead.Head)
+	if got.Hidden || !reflect.DeepEqual(got.Cells, cells) || len(got.Heads) != want.Heads+2 || len(got.Best) != 1 || got.Best[0] != best ||
+		!strings.Contains(got.Caption, fmt.Sprintf("%d validation sentence pairs", want.Sentences)) {
+		t.Errorf("report table %+v; want visible, cells %v, %d header cells, best %q, %d pairs in the caption", got, cells, want.Heads+2, best, want.Sentences)
+	}
+}
+
+// TestBrowserReport serves the fake backend with report functions standing
+// in for a model: the table shows a report (also one that is computed
+// while the page waits) and is hidden when there is none.
+func TestBrowserReport(t *testing.T) {
+	ctx := chromium(t)
+	fake := &AlignmentReport{Split: "valid", Sentences: 9, Layers: 2, Heads: 3,
+		AER: [][]float64{{0.6, 0.5, 0.4}, {0.2, 0.3, 0.05}}, Average: []float64{0.45, 0.1},
+		BestHead: HeadScore{Layer: 1, Head: 2, AER: 0.05}, BestAverage: HeadScore{Layer: 1, Head: -1, AER: 0.1}}
+	release := make(chan struct{})
+	tests := []struct {
+		name  string
+		f     ReportFunc // nil: no report asked for
+		state string     // the state to wait for
+	}{
+		{"ready", func(context.Context) (*AlignmentReport, error) { return fake, nil }, "shown"},
+		{"computed while the page waits", func(ctx context.Context) (*AlignmentReport, error) {
+			select {
+			case <-release:
+				return fake, nil
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}, "shown"},
+		{"no report", nil, "absent"},
+		{"no gold", func(context.Context) (*AlignmentReport, error) { return nil, ErrNoGold }, "absent"},
+	}
+	for _, tc := range tests {
+		s := New(&fakeBackend{}, DefaultLimits, BatchOptions{MaxBatch: 8, Wait: time.Millisecond, Queue: 64, Workers: 1}, nil)
+		if tc.f != nil {
+			s.StartReport(tc.f)
+		}
+		ts := httptest.NewServer(s.Handler())
+		err := chromedp.Do(ctx, chromedp.Navigate(ts.URL), chromedp.WaitVisible(chromedp.ID("text")))
+		if err == nil && tc.name == "computed while the page waits" {
+			err = waitReport(ctx, "computing")
+			close(release)
+		}
+		if err == nil {
+			err = waitReport(ctx, tc.state)
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if tc.state == "shown" {
+			checkReportTable(t, ctx, fake)
+		} else if got, err := chromedp.Run(ctx, chromedp.Evaluate[reportTable](readReport)); err != nil || !got.Hidden {
+			t.Errorf("%s: report section %+v (%v), want hidden", tc.name, got, err)
+		}
+		ts.Close()
+		s.Close()
 	}
 }

@@ -24,7 +24,7 @@ func (f *fakeBackend) Info() ModelInfo {
 		Config: map[string]any{"name": "fake"}}
 }
 
-func (f *fakeBackend) Translate(srcs [][]string, k int, attention bool) ([]Result, error) {
+func (f *fakeBackend) Translate(srcs [][]string, k int, want Want) ([]Result, error) {
 	f.mu.Lock()
 	f.sizes = append(f.sizes, len(srcs))
 	f.mu.Unlock()
@@ -52,7 +52,7 @@ func (f *fakeBackend) Translate(srcs [][]string, k int, attention bool) ([]Resul
 				out[i].Alignment = append(out[i].Alignment, [2]int{j, len(src) - 1 - j})
 			}
 		}
-		if attention {
+		if want.Attention {
 			out[i].Attn = reversal(len(src))
 		}
 	}

@@ -19,6 +19,10 @@ type ModelBackend struct {
 	tr     *train.Translator
 	info   ModelInfo
 	attnMu sync.Mutex
+	// alignLayer and alignHead choose the cross-attention that word
+	// alignments are taken from: -1, -1 is the last layer's heads
+	// averaged, as train align by default.
+	alignLayer, alignHead int
 }
 
 // NewModelBackend serves the loaded model; weightsSHA256 identifies its
@@ -32,7 +36,7 @@ func NewModelBackend(l *train.Loaded, weightsSHA256 string) (*ModelBackend, erro
 		Checkpoint: l.Path, Step: l.Step, WeightsSHA256: weightsSHA256, Tokenizer: "words",
 		SrcVocab: l.Src.Size(), TgtVocab: l.Tgt.Size(), DefaultBeam: max(l.Config.Decode.Beam, 1), Config: cfg,
 	}
-	return &ModelBackend{l: l, tr: l.Translator(), info: info}, nil
+	return &ModelBackend{l: l, tr: l.Translator(), info: info, alignLayer: -1, alignHead: -1}, nil
 }
 
 // configMap turns the config into a JSON-ready map keyed as in its YAML.
@@ -60,7 +64,9 @@ func (m *ModelBackend) Tokenize(text string) []string { return strings.Fields(te
 // checkpoint's length penalty. Finished sentences leave the decoder's
 // batch, so sentences of mixed lengths cost no padding, and each sentence's
 // output is the one train translate gives, whatever it is batched with.
-func (m *ModelBackend) Translate(srcs [][]string, k int, attention bool) ([]Result, error) {
+// want.Attention adds each pair's attention, want.Alignment its word
+// alignment (see wordAlignment).
+func (m *ModelBackend) Translate(srcs [][]string, k int, want Want) ([]Result, error) {
 	maxLen := m.l.Model.Cfg.MaxPositions
 	ids := make([][]int, len(srcs))
 	for i, src := range srcs {
@@ -78,13 +84,28 @@ func (m *ModelBackend) Translate(srcs [][]string, k int, attention bool) ([]Resu
 	res := make([]Result, len(srcs))
 	for i := range srcs {
 		res[i] = Result{Source: srcs[i], Target: m.l.Tgt.Decode(outs[i]), Score: scores[i]}
-		if attention {
-			if res[i].Attn, err = m.attention(ids[i], outs[i]); err != nil {
+		if want.Attention || want.Alignment {
+			if err := m.attend(&res[i], ids[i], outs[i], want); err != nil {
 				return nil, err
 			}
 		}
 	}
 	return res, nil
+}
+
+// attend adds to r the attention and/or word alignment of its pair.
+func (m *ModelBackend) attend(r *Result, src, out []int, want Want) error {
+	a, err := m.attention(src, out)
+	if err != nil {
+		return err
+	}
+	if want.Attention {
+		r.Attn = a
+	}
+	if want.Alignment {
+		r.Alignment, err = wordAlignment(a.Cross, len(r.Target), len(r.Source), m.alignLayer, m.alignHead)
+	}
+	return err
 }
 
 // decode runs greedy search for k <= 1, else beam search.

@@ -19,6 +19,7 @@ type translateRequest struct {
 	Beam          *int     `json:"beam"`
 	Attention     bool     `json:"attention"`
 	SelfAttention bool     `json:"self_attention"`
+	Alignment     bool     `json:"alignment"`
 }
 
 // httpError is an error with the status it answers.

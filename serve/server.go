@@ -29,6 +29,7 @@ type Server struct {
 	limits Limits
 	batch  *batcher
 	log    *log.Logger
+	report reportState
 }
 
 // New returns a server over be and starts its batching workers; Close
@@ -37,9 +38,9 @@ func New(be Backend, limits Limits, opt BatchOptions, logger *log.Logger) *Serve
 	return &Server{be: be, info: be.Info(), limits: limits, batch: newBatcher(be, opt), log: logger}
 }
 
-// Close finishes the queued sentences and stops the workers. Call it after
-// http.Server.Shutdown.
-func (s *Server) Close() { s.batch.stop() }
+// Close finishes the queued sentences, stops the workers and the
+// alignment report. Call it after http.Server.Shutdown.
+func (s *Server) Close() { s.report.stop(); s.batch.stop() }
 
 // Stats returns the batching counters.
 func (s *Server) Stats() Stats { return s.batch.stats() }
@@ -54,6 +55,7 @@ func (s *Server) Handler() http.Handler {
 	})
 	mux.HandleFunc("GET /v1/model", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, s.info) })
 	mux.HandleFunc("GET /v1/stats", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, s.batch.stats()) })
+	mux.HandleFunc("GET /v1/alignment-report", s.report.serve)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -70,8 +72,9 @@ type translateResponse struct {
 	Scores       []jsonFloat   `json:"scores"`
 	Tokens       tokensJSON    `json:"tokens"`
 	Attention    *attnResponse `json:"attention,omitempty"`
-	// Alignment, when a model provides it, holds per sentence the
-	// [source, target] index pairs of its word alignment.
+	// Alignment holds per sentence the [source, target] index pairs of
+	// its word alignment (into tokens.source and tokens.target), when the
+	// request asked for alignment or attention and the backend aligns.
 	Alignment [][][2]int `json:"alignment,omitempty"`
 }
 
@@ -112,12 +115,14 @@ func (s *Server) translate(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.limits.Timeout)
 	defer cancel()
-	res, err := s.run(ctx, srcs, key{beam: max(beam, 1), attn: req.Attention || req.SelfAttention})
+	attention := req.Attention || req.SelfAttention
+	want := Want{Attention: attention, Alignment: attention || req.Alignment}
+	res, err := s.run(ctx, srcs, key{beam: max(beam, 1), want: want})
 	if err != nil {
 		writeError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, response(res, req.Attention || req.SelfAttention, req.SelfAttention))
+	writeJSON(w, http.StatusOK, response(res, attention, req.SelfAttention))
 }
 
 // run decodes the non-empty sources through the batcher and waits for
@@ -129,6 +134,9 @@ func (s *Server) run(ctx context.Context, srcs [][]string, k key) ([]Result, err
 	for i, src := range srcs {
 		if len(src) == 0 {
 			out[i] = Result{Source: []string{}, Target: []string{}}
+			if k.want.Alignment {
+				out[i].Alignment = [][2]int{}
+			}
 			continue
 		}
 		todo, where = append(todo, src), append(where, i)

@@ -21,7 +21,7 @@ import (
 //
 //	train serve --checkpoint PATH [--addr 127.0.0.1:8080] [--max-batch N]
 //	  [--batch-wait D] [--workers N] [--queue N] [--timeout D]
-//	  [--max-body B] [--max-sentences N] [--max-tokens N]
+//	  [--max-body B] [--max-sentences N] [--max-tokens N] [--report-sentences N]
 func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("serve", stderr)
 	ckpt := fs.String("checkpoint", "", "checkpoint step directory or run directory (required)")
@@ -36,6 +36,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&lim.MaxSentences, "max-sentences", lim.MaxSentences, "most texts in a request; beyond, 400")
 	fs.IntVar(&lim.MaxTokens, "max-tokens", lim.MaxTokens, "most source tokens in a request; beyond, 413")
 	grace := fs.Duration("grace", serveDefaultGrace, "longest the requests in flight may take after SIGINT/SIGTERM")
+	reportN := fs.Int("report-sentences", 200, "validation pairs of the alignment report (GET /v1/alignment-report); 0: none")
 	if help, err := parseLoud(fs, args); help || err != nil {
 		return err
 	}
@@ -65,6 +66,9 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	logger := log.New(stderr, "serve: ", log.LstdFlags|log.Lmicroseconds)
 	s := serve.New(be, lim, serve.BatchOptions{MaxBatch: *maxBatch, Wait: *wait, Queue: *queue, Workers: *workers}, logger)
+	if *reportN > 0 {
+		s.StartReport(func(ctx context.Context) (*serve.AlignmentReport, error) { return be.ValidReport(ctx, *reportN) })
+	}
 	fmt.Fprintf(stdout, "serving %s (step %d) on http://%s/\n", info.Path, l.Step, ln.Addr())
 	if err := s.Serve(ctx, ln, *grace); err != nil {
 		return err

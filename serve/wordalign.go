@@ -1,0 +1,106 @@
+package serve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/seq2seq/transformer/align"
+	"github.com/seq2seq/transformer/data"
+)
+
+// ErrNoGold means there are no gold alignments to score a model on.
+var ErrNoGold = errors.New("no gold alignments")
+
+// wordRows crops a pair's cross-attention [layer][head][target+EOS][source]
+// to [layer][head][target word][source word], as train align does: row j
+// is the step that predicts target word j (its decoder input is BOS and
+// the words before j); the row of the step predicting EOS is dropped.
+func wordRows(cross [][][][]float64, tgtLen, srcLen int) ([][][][]float64, error) {
+	out := make([][][][]float64, len(cross))
+	for l, heads := range cross {
+		out[l] = make([][][]float64, len(heads))
+		for h, m := range heads {
+			var err error
+			if out[l][h], err = align.Crop(m, tgtLen, srcLen); err != nil {
+				return nil, fmt.Errorf("layer %d head %d: %w", l, h, err)
+			}
+		}
+	}
+	return out, nil
+}
+
+// wordAlignment links each target word to the source word that the
+// cross-attention of decoder layer `layer` (-1: the last), head `head`
+// (-1: the layer's heads averaged) weighs most, as sorted [source, target]
+// pairs; -1, -1 is train align's default.
+func wordAlignment(cross [][][][]float64, tgtLen, srcLen, layer, head int) ([][2]int, error) {
+	words, err := wordRows(cross, tgtLen, srcLen)
+	if err != nil {
+		return nil, fmt.Errorf("alignment: %w", err)
+	}
+	m, err := align.Select(words, layer, head)
+	if err != nil {
+		return nil, fmt.Errorf("alignment: %w", err)
+	}
+	links := align.Argmax(m)
+	align.Sort(links)
+	out := make([][2]int, len(links))
+	for i, l := range links {
+		out[i] = [2]int{l.Src, l.Tgt}
+	}
+	return out, nil
+}
+
+// ValidReport scores every decoder layer and head (argmax links, as train
+// align --report) against the gold alignments of the first n pairs of the
+// validation split in the checkpoint's data directory:
+// valid.{src,tgt,align}. Without those files the error wraps ErrNoGold.
+// Pairs with an empty side are skipped. ctx stops it between pairs.
+func (m *ModelBackend) ValidReport(ctx context.Context, n int) (*AlignmentReport, error) {
+	d := m.l.Config.Data
+	goldPath := filepath.Join(d.Dir, "valid.align")
+	for _, path := range []string{filepath.Join(d.Dir, "valid."+d.Src), filepath.Join(d.Dir, "valid."+d.Tgt), goldPath} {
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("%w: %s is missing", ErrNoGold, path)
+		}
+	}
+	pairs, err := data.ReadSplit(d.Dir, "valid", d.Src, d.Tgt)
+	if err != nil {
+		return nil, fmt.Errorf("alignment report: %w", err)
+	}
+	srcLens, tgtLens := make([]int, len(pairs)), make([]int, len(pairs))
+	for i, p := range pairs {
+		srcLens[i], tgtLens[i] = len(p.Src), len(p.Tgt)
+	}
+	gold, err := align.ReadFile(goldPath, srcLens, tgtLens)
+	if err != nil {
+		return nil, fmt.Errorf("alignment report: %w", err)
+	}
+	cfg := m.l.Model.Cfg
+	rep := align.NewReport(cfg.DecoderLayers, cfg.Heads)
+	scored := 0
+	for i, p := range pairs[:min(n, len(pairs))] {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if len(p.Src) == 0 || len(p.Tgt) == 0 {
+			continue
+		}
+		a, err := m.attention(m.l.Src.Encode(p.Src), m.l.Tgt.Encode(p.Tgt))
+		if err != nil {
+			return nil, fmt.Errorf("alignment report: valid pair %d: %w", i+1, err)
+		}
+		words, err := wordRows(a.Cross, len(p.Tgt), len(p.Src))
+		if err == nil {
+			err = rep.Add(words, gold[i])
+		}
+		if err != nil {
+			return nil, fmt.Errorf("alignment report: valid pair %d: %w", i+1, err)
+		}
+		scored++
+	}
+	return NewAlignmentReport(rep, "valid", scored), nil
+}
