@@ -20,8 +20,9 @@ type ModelBackend struct {
 	info   ModelInfo
 	attnMu sync.Mutex
 	// alignLayer and alignHead choose the cross-attention that word
-	// alignments are taken from: -1, -1 is the last layer's heads
-	// averaged, as train align by default.
+	// alignments are taken from, as train align by default: the guided
+	// layer and head of a model trained with train.guided_alignment, else
+	// -1, -1, the last layer's heads averaged.
 	alignLayer, alignHead int
 }
 
@@ -36,7 +37,13 @@ func NewModelBackend(l *train.Loaded, weightsSHA256 string) (*ModelBackend, erro
 		Checkpoint: l.Path, Step: l.Step, WeightsSHA256: weightsSHA256, Tokenizer: "words",
 		SrcVocab: l.Src.Size(), TgtVocab: l.Tgt.Size(), DefaultBeam: max(l.Config.Decode.Beam, 1), Config: cfg,
 	}
-	return &ModelBackend{l: l, tr: l.Translator(), info: info, alignLayer: -1, alignHead: -1}, nil
+	m := &ModelBackend{l: l, tr: l.Translator(), info: info, alignLayer: -1, alignHead: -1}
+	if g := l.Config.Train.GuidedAlignment; g.On() {
+		// The head trained towards the gold alignments, as train align
+		// reads by default.
+		m.alignLayer, m.alignHead = g.LayerIndex(l.Config.Model.DecoderLayers), g.Head
+	}
+	return m, nil
 }
 
 // configMap turns the config into a JSON-ready map keyed as in its YAML.
