@@ -3,6 +3,7 @@ package train
 import (
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/seq2seq/transformer/data"
 	"github.com/seq2seq/transformer/graph"
@@ -26,7 +27,7 @@ func loadInit(cfg *Config, opt Options) (*resumePoint, error) {
 	if cfg.Train.InitFrom == "" || opt.Resume || opt.From != "" {
 		return nil, nil
 	}
-	path := preferred(cfg.Train.InitFrom)
+	path := CheckpointPath(cfg.Train.InitFrom)
 	st, err := checkpoint.Load(path)
 	if err != nil {
 		return nil, initError(path, err.Error())
@@ -69,7 +70,7 @@ func initWeights(ps *graph.Params, rp *resumePoint) error {
 		if !ok {
 			return initError(rp.path, fmt.Sprintf("it has no tensor %s, which the config's model section needs (model.tie_embeddings or the layer counts differ?)", p.Name))
 		}
-		if !sameInts(t.Shape, p.Shape()) {
+		if !slices.Equal(t.Shape, []int(p.Shape())) {
 			return initError(rp.path, fmt.Sprintf("tensor %s is %v there, %v in the model the config's model section describes", p.Name, t.Shape, []int(p.Shape())))
 		}
 		used[p.Name] = true

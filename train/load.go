@@ -26,7 +26,7 @@ type Loaded struct {
 // LoadModel restores the model of a checkpoint: path is a step directory,
 // or a run directory meaning its best checkpoint, else its latest.
 func LoadModel(path string) (*Loaded, error) {
-	st, err := checkpoint.Load(preferred(path))
+	st, err := checkpoint.Load(CheckpointPath(path))
 	if err != nil {
 		return nil, err
 	}
@@ -61,10 +61,10 @@ func (l *Loaded) Translator() *Translator {
 	return NewTranslator(l.Model, l.Params, l.Config.Data.Bucket, l.Config.Decode.MaxLenA, l.Config.Decode.MaxLenB)
 }
 
-// preferred resolves a run directory to its best checkpoint when it has
-// one; anything else is returned unchanged for checkpoint.Load (which
-// resolves a run directory to its latest).
-func preferred(path string) string {
+// CheckpointPath resolves a run directory to its best checkpoint when it
+// has one; anything else is returned unchanged for checkpoint.Load (which
+// resolves a run directory to its latest). LoadModel reads this path.
+func CheckpointPath(path string) string {
 	b, err := os.ReadFile(filepath.Join(path, "best"))
 	if err != nil {
 		return path

@@ -111,7 +111,7 @@ func (r *trainer) resumeFrom(rp *resumePoint) error {
 // valid one in runDir.
 func loadStart(runDir string, opt Options) (*checkpoint.State, string, error) {
 	if opt.From != "" {
-		path := preferred(opt.From)
+		path := CheckpointPath(opt.From)
 		st, err := checkpoint.Load(path)
 		if err != nil {
 			return nil, "", err

@@ -3,6 +3,7 @@ package train
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/seq2seq/transformer/data"
 	"github.com/seq2seq/transformer/graph"
@@ -44,24 +45,12 @@ func restoreParams(ps *graph.Params, ts []checkpoint.Tensor) error {
 	}
 	for i, p := range ps.List() {
 		t := ts[i]
-		if t.Name != p.Name || !sameInts(t.Shape, p.Shape()) {
+		if t.Name != p.Name || !slices.Equal(t.Shape, []int(p.Shape())) {
 			return fmt.Errorf("checkpoint parameter %d is %s %v, the configured model has %s %v (different model shape?)", i, t.Name, t.Shape, p.Name, []int(p.Shape()))
 		}
 		copy(p.Value.Float32s(), t.Data)
 	}
 	return nil
-}
-
-func sameInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func momentMap(ts []checkpoint.Tensor) map[string][]float32 {

@@ -7,12 +7,10 @@ import (
 	"io"
 	"log"
 	"net"
-	"os"
-	"path/filepath"
 	"runtime"
-	"strings"
 
 	"github.com/seq2seq/transformer/serve"
+	"github.com/seq2seq/transformer/train"
 	"github.com/seq2seq/transformer/train/checkpoint"
 )
 
@@ -52,7 +50,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	info, err := checkpoint.Inspect(bestOrPath(*ckpt))
+	info, err := checkpoint.Inspect(train.CheckpointPath(*ckpt))
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
@@ -75,20 +73,6 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintln(stdout, "serve: stopped")
 	return nil
-}
-
-// bestOrPath resolves a run directory with a best checkpoint to it, as
-// train.LoadModel does; anything else is returned unchanged.
-func bestOrPath(path string) string {
-	b, err := os.ReadFile(filepath.Join(path, "best"))
-	if err != nil {
-		return path
-	}
-	name := strings.TrimSpace(string(b))
-	if name == "" || strings.ContainsAny(name, "/\\") {
-		return path
-	}
-	return filepath.Join(path, name)
 }
 
 // defaultWorkers is one decoding worker per core but one, at least one:

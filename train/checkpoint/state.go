@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -107,7 +108,7 @@ func sameLayout(what string, ts, ref []Tensor) error {
 		return fmt.Errorf("%s: %d tensors, want %d like params", what, len(ts), len(ref))
 	}
 	for i := range ts {
-		if ts[i].Name != ref[i].Name || !equalInts(ts[i].Shape, ref[i].Shape) {
+		if ts[i].Name != ref[i].Name || !slices.Equal(ts[i].Shape, ref[i].Shape) {
 			return fmt.Errorf("%s: tensor %d is %q %v, want %q %v like params", what, i, ts[i].Name, ts[i].Shape, ref[i].Name, ref[i].Shape)
 		}
 		if len(ts[i].Data) != len(ref[i].Data) {
@@ -115,19 +116,6 @@ func sameLayout(what string, ts, ref []Tensor) error {
 		}
 	}
 	return nil
-}
-
-// equalInts reports whether a and b hold the same ints (nil equals empty).
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // WeightsSHA256 returns the hex sha256 over the tensors in order: for each,

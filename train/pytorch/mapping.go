@@ -2,6 +2,7 @@ package pytorch
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/seq2seq/transformer/graph"
 	"github.com/seq2seq/transformer/layers"
@@ -140,7 +141,7 @@ func loadRule(ps *graph.Params, r rule, t *safetensors.Tensor) error {
 			want[0] += shape[0]
 		}
 	}
-	if !equalInts(t.Shape, want) {
+	if !slices.Equal(t.Shape, want) {
 		hint := ""
 		if r.name == "src_embed.weight" || r.name == "tgt_embed.weight" || r.name == "generator.weight" {
 			hint = " (a vocabulary of another size?)"
@@ -172,17 +173,4 @@ func transpose(a []float32, rows, cols int) []float32 {
 		}
 	}
 	return out
-}
-
-// equalInts reports whether a and b hold the same ints.
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
