@@ -1,6 +1,7 @@
 package optim
 
 import (
+	"fmt"
 	"math"
 	"testing"
 )
@@ -62,7 +63,9 @@ func BenchmarkSerialPart(b *testing.B) {
 		a := NewAdam(0.9, 0.98, 1e-9)
 		for b.Loop() {
 			refill()
-			CombineGrads(p0, p1, 0.4, 0.6)
+			if err := CombineGrads([][]Param{p0, p1}, []float64{0.4, 0.6}); err != nil {
+				b.Fatal(err)
+			}
 			norm := GradNorm(p0)
 			if math.IsNaN(norm) || math.IsInf(norm, 0) {
 				b.Fatal("non-finite gradients")
@@ -76,4 +79,24 @@ func BenchmarkSerialPart(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkCombineGrads times CombineGrads on the gradients of the tiny
+// model for two to four workers.
+func BenchmarkCombineGrads(b *testing.B) {
+	lens := tinyModelLens()
+	for _, n := range []int{2, 3, 4} {
+		ws := workerParams(n, lens, 1)
+		w := make([]float64, n)
+		for i := range w {
+			w[i] = 1 / float64(n)
+		}
+		b.Run(fmt.Sprintf("%d workers", n), func(b *testing.B) {
+			for b.Loop() {
+				if err := CombineGrads(ws, w); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
