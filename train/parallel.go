@@ -1,6 +1,7 @@
 package train
 
 import (
+	"fmt"
 	"sync"
 
 	"github.com/seq2seq/transformer/data"
@@ -61,6 +62,9 @@ func batchRows(b data.Batch, lo, hi int) data.Batch {
 // which goroutine finished first nor on GOMAXPROCS.
 func (r *trainer) parallelStep(b data.Batch) (loss float64, ps []optim.Param, err error) {
 	n := len(r.workers)
+	if b.B < n {
+		return 0, nil, fmt.Errorf("batch of %d rows for %d workers (train.workers must be at most train.batch_size)", b.B, n)
+	}
 	parts := splitBatch(b, n)
 	gs := make([]*lossGraph, n)
 	for w, p := range parts {
