@@ -83,7 +83,7 @@ type TrainConfig struct {
 	KeepLast           int     `yaml:"keep_last"`            // checkpoints kept besides best; default 3
 	ValidBLEUSentences int     `yaml:"valid_bleu_sentences"` // greedy BLEU on the first N valid sentences, 0 = none; default 200
 	OnNonfinite        string  `yaml:"on_nonfinite"`         // one of OnNonfiniteChoices; default stop
-	Workers            int     `yaml:"workers"`              // data-parallel graph replicas, 1 or 2; default 1
+	Workers            int     `yaml:"workers"`              // data-parallel graph replicas, 1 to batch_size; default 1
 	// Patience ends the run after this many evaluations in a row without
 	// improvement of EarlyStoppingMetric; 0 turns early stopping off.
 	// Default 0.
@@ -140,9 +140,6 @@ const (
 
 // OnNonfiniteChoices lists the valid values of train.on_nonfinite.
 var OnNonfiniteChoices = []string{OnNonfiniteStop, OnNonfiniteSkip}
-
-// MaxWorkers is the largest valid train.workers.
-const MaxWorkers = 2
 
 // requiredKeys must be present at the top level of a config file.
 var requiredKeys = []string{"name", "seed", "data", "model", "train"}

@@ -153,8 +153,11 @@ func (t TrainConfig) validate(v *validator) {
 	v.positive("train.keep_last", t.KeepLast)
 	v.nonNegative("train.valid_bleu_sentences", t.ValidBLEUSentences)
 	v.oneOf("train.on_nonfinite", t.OnNonfinite, OnNonfiniteChoices)
-	if t.Workers < 1 || t.Workers > MaxWorkers {
-		v.fail("train.workers", "%d must be 1 or %d", t.Workers, MaxWorkers)
+	switch {
+	case t.Workers < 1:
+		v.fail("train.workers", "%d must be positive", t.Workers)
+	case t.BatchSize > 0 && t.Workers > t.BatchSize:
+		v.fail("train.workers", "%d must be at most train.batch_size (%d): each worker takes at least one sentence of a batch", t.Workers, t.BatchSize)
 	}
 	v.nonNegative("train.patience", t.Patience)
 	v.oneOf("train.early_stopping_metric", t.EarlyStoppingMetric, EarlyStoppingMetrics)

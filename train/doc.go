@@ -19,9 +19,10 @@
 //     gradient buffers.
 //   - trainer.forwardBackward (loop.go) fetches the graph for the batch's
 //     shape from the graph cache (cache.go) and calls lossGraph.runOn
-//     (lossgraph.go); with train.workers 2, parallelStep (parallel.go)
-//     splits the batch, calls runOn on each worker's graph in its own
-//     goroutine and combines the halves (optim.CombineGrads).
+//     (lossgraph.go); with train.workers N >= 2, parallelStep (parallel.go)
+//     cuts the batch into N slices of rows, calls runOn on each worker's
+//     graph in its own goroutine and combines the N gradients in worker
+//     order (optim.CombineGrads).
 //   - lossGraph.runOn (lossgraph.go) fills the dropout masks, runs the
 //     compiled graph (lossGraph.execute: bind the batch, recycle the pool,
 //     run the tape machine; the model itself is built by package layers on
@@ -57,8 +58,8 @@
 //     cache's mask pool when it is fetched (graphCache.get), and that
 //     recycles the masks of the graph fetched before: fetch, fill the masks
 //     (FillDropout, inside runOn) and run before fetching the next graph
-//     from the same cache. Each worker has its own cache, so the two
-//     workers never share masks.
+//     from the same cache. Each worker has its own cache, so workers never
+//     share masks.
 //   - Op outputs. A cache's graphs draw their op outputs from the cache's
 //     graph.Pool, which lossGraph.execute recycles before each run: the
 //     values of the previous run of any graph of that cache are gone once

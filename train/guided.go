@@ -38,12 +38,11 @@ func newGuide(cfg *Config, m *layers.Transformer, pairs []data.Encoded) *guide {
 		weight: g.Weight, pairs: pairs, links: data.PairLinks(pairs)}
 }
 
-// setGuide gives the training caches (both workers') the run's guide.
+// setGuide gives every worker's training cache the run's guide.
 func (r *trainer) setGuide() {
 	gd := newGuide(r.cfg, r.model, r.corpus.Train)
-	r.train.guide = gd
-	if r.workers[1] != nil {
-		r.workers[1].guide = gd
+	for _, w := range r.workers {
+		w.guide = gd
 	}
 }
 

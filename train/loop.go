@@ -134,9 +134,9 @@ func (r *trainer) skipBatch(step int, loss float64) error {
 }
 
 // forwardBackward computes the batch's loss and gradients on one graph,
-// or on two at once when train.workers is 2.
+// or on train.workers graphs at once when it is 2 or more.
 func (r *trainer) forwardBackward(b data.Batch) (float64, []optim.Param, error) {
-	if r.workers[1] != nil {
+	if len(r.workers) > 1 {
 		return r.parallelStep(b)
 	}
 	g, err := r.train.get(shapeKey{B: b.B, S: b.S, T: b.T})
@@ -151,8 +151,7 @@ func (r *trainer) forwardBackward(b data.Batch) (float64, []optim.Param, error) 
 // zeroGrads zeroes the gradient buffers of every training cache once the
 // step has used them.
 func (r *trainer) zeroGrads() {
-	r.train.zeroGrads()
-	if r.workers[1] != nil {
-		r.workers[1].zeroGrads()
+	for _, w := range r.workers {
+		w.zeroGrads()
 	}
 }

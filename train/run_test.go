@@ -143,27 +143,29 @@ func TestSameSeedSameRun(t *testing.T) {
 	sameLosses(t, readLosses(t, b.RunDir), readLosses(t, a.RunDir))
 }
 
-// TestResumeTwoWorkers checks exact resume on the two-worker path, whose
-// second worker draws dropout masks from a generator split off the run's
-// each step.
-func TestResumeTwoWorkers(t *testing.T) {
+// TestResumeWorkers checks exact resume with two and three workers, whose
+// workers after the first draw dropout masks from generators split off the
+// run's each step.
+func TestResumeWorkers(t *testing.T) {
 	if testing.Short() {
 		t.Skip("training runs skipped in -short mode")
 	}
-	dir := t.TempDir()
-	cfg := func(sub string) *Config {
-		c := microConfig(t, dir+"/"+sub)
-		c.Train.Workers = 2
-		return c
+	for _, workers := range []int{2, 3} {
+		dir := t.TempDir()
+		cfg := func(sub string) *Config {
+			c := microConfig(t, dir+"/"+sub)
+			c.Train.Workers = workers
+			return c
+		}
+		straight := runMicro(t, cfg("a"), Options{})
+		first := runMicro(t, cfg("b"), Options{Steps: 10})
+		if first.Step != 10 {
+			t.Fatalf("%d workers: first leg ended at step %d, want 10", workers, first.Step)
+		}
+		res := runMicro(t, cfg("b"), Options{Resume: true})
+		if res.WeightsHash != straight.WeightsHash {
+			t.Errorf("%d workers: weights after resume %s, want %s", workers, res.WeightsHash, straight.WeightsHash)
+		}
+		sameLosses(t, readLosses(t, res.RunDir), readLosses(t, straight.RunDir))
 	}
-	straight := runMicro(t, cfg("a"), Options{})
-	first := runMicro(t, cfg("b"), Options{Steps: 10})
-	if first.Step != 10 {
-		t.Fatalf("first leg ended at step %d, want 10", first.Step)
-	}
-	res := runMicro(t, cfg("b"), Options{Resume: true})
-	if res.WeightsHash != straight.WeightsHash {
-		t.Errorf("weights after resume %s, want %s", res.WeightsHash, straight.WeightsHash)
-	}
-	sameLosses(t, readLosses(t, res.RunDir), readLosses(t, straight.RunDir))
 }

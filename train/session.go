@@ -57,9 +57,9 @@ func (s *Session) Close() { s.r.close() }
 
 // graphBuild is the total time spent building training graphs so far.
 func (r *trainer) graphBuild() time.Duration {
-	d := r.train.built
-	if r.workers[1] != nil {
-		d += r.workers[1].built
+	var d time.Duration
+	for _, w := range r.workers {
+		d += w.built
 	}
 	return d
 }

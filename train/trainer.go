@@ -73,7 +73,7 @@ type trainer struct {
 	dropRNG  *graph.RNG
 	iter     *data.Iterator
 	train    *graphCache
-	workers  [2]*graphCache // per-worker graphs when train.workers is 2
+	workers  []*graphCache // per-worker graphs, one per train.workers; workers[0] is train
 	eval     *graphCache
 	metrics  *metricsFile
 	step     int
@@ -152,8 +152,9 @@ func newTrainer(cfg *Config, opt Options) (*trainer, error) {
 	}
 	r.train = newGraphCache(r.model, r.params, true, cfg.Train.LabelSmoothing)
 	r.eval = newGraphCache(r.model, r.params, false, cfg.Train.LabelSmoothing)
-	if cfg.Train.Workers == 2 {
-		r.workers = [2]*graphCache{r.train, newGraphCache(r.model, r.params, true, cfg.Train.LabelSmoothing)}
+	r.workers = []*graphCache{r.train}
+	for len(r.workers) < cfg.Train.Workers {
+		r.workers = append(r.workers, newGraphCache(r.model, r.params, true, cfg.Train.LabelSmoothing))
 	}
 	r.setGuide()
 	fmt.Fprintf(opt.Log, "model: %d parameters in %d tensors\n", r.params.Count(), len(r.params.List()))
@@ -165,8 +166,10 @@ func (r *trainer) close() {
 		r.train.close()
 		r.eval.close()
 	}
-	if r.workers[1] != nil {
-		r.workers[1].close()
+	for i, w := range r.workers {
+		if i > 0 { // workers[0] is train, closed above
+			w.close()
+		}
 	}
 	if r.metrics != nil {
 		r.metrics.close()

@@ -559,7 +559,7 @@ func TestRobustBadConfig(t *testing.T) {
 		{"save_every 0", replace("  save_every: 10 ", "  save_every: 0 "), "save_every: 0", []string{"train.save_every"}},
 		{"on_nonfinite unknown", replace("  on_nonfinite: stop ", "  on_nonfinite: ignore "), "on_nonfinite: ignore", []string{"train.on_nonfinite", "stop, skip"}},
 		{"schedule unknown", replace("  schedule: inverse_sqrt ", "  schedule: cosine "), "cosine", []string{"train.schedule"}},
-		{"workers 3", replace("  workers: 1 ", "  workers: 3 "), "workers: 3", []string{"train.workers"}},
+		{"workers above batch_size", replace("  workers: 1 ", "  workers: 9 "), "workers: 9", []string{"train.workers", "train.batch_size (8)"}},
 		{"max_positions below max_len", replace("  max_positions: 256 ", "  max_positions: 10 "), "max_positions: 10", []string{"model.max_positions", "data.max_len"}},
 		{"heads do not divide d_model", replace("  heads: 2 ", "  heads: 5 "), "heads: 5", []string{"model.heads", "divide"}},
 		{"name escapes out", replace("name: micro ", "name: ../../evil "), "name: ../../evil", []string{"name", "single path component"}},

@@ -1,6 +1,7 @@
 package optim
 
 import (
+	"fmt"
 	"math"
 	"testing"
 )
@@ -24,26 +25,22 @@ func tinyModelLens() []int {
 	return lens
 }
 
-// BenchmarkSerialPart times the work of a two-worker training step after
-// the graphs have run, on the parameters of the tiny model: the serial
-// reference (combine, gradsFinite, norm, scaling and Adam, one pass each on
-// one goroutine, as before they were split and fused) against what
-// train's parallelStep and trainStep now call: CombineGrads, GradNorm and
-// Update, then the zeroing of both workers' buffers (graphCache.zeroGrads).
+// BenchmarkSerialPart times the work of a training step after the graphs
+// have run, on the parameters of the tiny model: for two workers, the
+// serial reference (combine, gradsFinite, norm, scaling and Adam, one pass
+// each on one goroutine, as before they were split and fused); then, for
+// one to four workers, what train's parallelStep and trainStep now call:
+// CombineGrads (two workers or more), GradNorm and Update, then the zeroing
+// of every worker's buffers (graphCache.zeroGrads). Each iteration first
+// copies fresh gradients into every worker's buffers.
 func BenchmarkSerialPart(b *testing.B) {
 	lens := tinyModelLens()
-	src0, src1 := randomParams(lens, 1), randomParams(lens, 2)
-	p0, p1 := randomParams(lens, 1), randomParams(lens, 2)
-	refill := func() {
-		for i := range p0 {
-			copy(p0[i].Grad, src0[i].Grad)
-			copy(p1[i].Grad, src1[i].Grad)
-		}
-	}
 	b.Run("serial reference", func(b *testing.B) {
+		src, ws := workerParams(2, lens, 1), workerParams(2, lens, 1)
+		p0, p1 := ws[0], ws[1]
 		m, v := map[string][]float32{}, map[string][]float32{}
 		for i := 0; b.Loop(); i++ {
-			refill()
+			refillGrads(ws, src)
 			for k := range p0 {
 				g0, g1 := p0[k].Grad, p1[k].Grad
 				for j := range g0 {
@@ -58,22 +55,64 @@ func BenchmarkSerialPart(b *testing.B) {
 			refAdamStep(p0, m, v, i+1, 0.9, 0.98, 1e-9, 1e-3)
 		}
 	})
-	b.Run("parallel", func(b *testing.B) {
-		a := NewAdam(0.9, 0.98, 1e-9)
-		for b.Loop() {
-			refill()
-			CombineGrads(p0, p1, 0.4, 0.6)
-			norm := GradNorm(p0)
-			if math.IsNaN(norm) || math.IsInf(norm, 0) {
-				b.Fatal("non-finite gradients")
+	for n := 1; n <= 4; n++ {
+		b.Run(fmt.Sprintf("parallel, %d workers", n), func(b *testing.B) {
+			src, ws := workerParams(n, lens, 1), workerParams(n, lens, 1)
+			weights := make([]float64, n)
+			for i := range weights {
+				weights[i] = 1 / float64(n)
 			}
-			if err := a.Update(p0, 1e-3, ClipScale(norm, 1)); err != nil {
-				b.Fatal(err)
+			a := NewAdam(0.9, 0.98, 1e-9)
+			for b.Loop() {
+				refillGrads(ws, src)
+				if n > 1 {
+					if err := CombineGrads(ws, weights); err != nil {
+						b.Fatal(err)
+					}
+				}
+				norm := GradNorm(ws[0])
+				if math.IsNaN(norm) || math.IsInf(norm, 0) {
+					b.Fatal("non-finite gradients")
+				}
+				if err := a.Update(ws[0], 1e-3, ClipScale(norm, 1)); err != nil {
+					b.Fatal(err)
+				}
+				for _, ps := range ws {
+					for i := range ps {
+						clear(ps[i].Grad)
+					}
+				}
 			}
-			for i := range p0 {
-				clear(p0[i].Grad)
-				clear(p1[i].Grad)
-			}
+		})
+	}
+}
+
+// refillGrads copies the gradients of src into those of ws, worker by
+// worker.
+func refillGrads(ws, src [][]Param) {
+	for w := range ws {
+		for i := range ws[w] {
+			copy(ws[w][i].Grad, src[w][i].Grad)
 		}
-	})
+	}
+}
+
+// BenchmarkCombineGrads times CombineGrads on the gradients of the tiny
+// model for two to four workers.
+func BenchmarkCombineGrads(b *testing.B) {
+	lens := tinyModelLens()
+	for _, n := range []int{2, 3, 4} {
+		ws := workerParams(n, lens, 1)
+		w := make([]float64, n)
+		for i := range w {
+			w[i] = 1 / float64(n)
+		}
+		b.Run(fmt.Sprintf("%d workers", n), func(b *testing.B) {
+			for b.Loop() {
+				if err := CombineGrads(ws, w); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

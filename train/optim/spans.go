@@ -6,22 +6,6 @@ import (
 	"sync/atomic"
 )
 
-// CombineGrads sets every gradient of p0 to w0*g0 + w1*g1, computed in
-// float64, where g1 is the gradient of p1 at the same place; p1 is left
-// as it was. p0 and p1 list the same parameters in the same order.
-func CombineGrads(p0, p1 []Param, w0, w1 float64) {
-	ss := gradSpans(p0)
-	forSpans(ss, func(k int) {
-		s := ss[k]
-		g0 := p0[s.param].Grad[s.lo:s.hi]
-		g1 := p1[s.param].Grad[s.lo:s.hi]
-		g1 = g1[:len(g0)]
-		for j := range g0 {
-			g0[j] = float32(w0*float64(g0[j]) + w1*float64(g1[j]))
-		}
-	})
-}
-
 // gradChunk is the most elements of one parameter that the optimizer's
 // parallel loops hand to a goroutine at once. It also fixes how
 // GradNorm sums (see there), so changing it changes results at float
