@@ -51,7 +51,7 @@ func trainedToy(t *testing.T) (*Loaded, *Corpus) {
 // fakeSearch runs beam search over one sentence whose next-token
 // log-probabilities come from logp(prefix) (v tokens, EOS = data.EOSID), and
 // returns the result and the number of steps taken.
-func fakeSearch(t *testing.T, logp func(prefix []int) []float64, v, k, limit int, alpha float64) ([]int, int) {
+func fakeSearch(t *testing.T, logp func(prefix []int) []float64, v, k, limit int, pen LengthPenalty) ([]int, int) {
 	t.Helper()
 	st := &beamState{alive: []hypothesis{{tokens: []int{}}}, limit: limit}
 	steps := 0
@@ -64,7 +64,7 @@ func fakeSearch(t *testing.T, logp func(prefix []int) []float64, v, k, limit int
 			}
 			lp = append(lp, row...)
 		}
-		st.advance(lp, v, k, alpha)
+		st.advance(lp, v, k, pen)
 		steps++
 		if steps > limit+1 {
 			t.Fatalf("search still running after %d steps (limit %d)", steps, limit)
@@ -112,32 +112,53 @@ func key(prefix []int) string {
 
 func TestLengthPenalty(t *testing.T) {
 	for _, tt := range []struct {
+		kind  string
 		n     int
 		alpha float64
 		want  float64
 	}{
-		{1, 0, 1}, {1, 0.6, 1}, {7, 1, 2}, {13, 0.5, math.Sqrt(3)}, {25, 0.6, math.Pow(5, 0.6)},
+		{PenaltyGNMT, 1, 0, 1}, {PenaltyGNMT, 1, 0.6, 1}, {PenaltyGNMT, 7, 1, 2},
+		{PenaltyGNMT, 13, 0.5, math.Sqrt(3)}, {PenaltyGNMT, 25, 0.6, math.Pow(5, 0.6)},
+		{PenaltyFairseq, 1, 1, 1}, {PenaltyFairseq, 4, 0.5, 2}, {PenaltyFairseq, 3, 2, 9},
+		{PenaltyFairseq, 10, 0, 1}, {PenaltyNone, 10, 1, 1}, {PenaltyNone, 3, 2, 1},
 	} {
-		if got := lengthPenalty(tt.n, tt.alpha); math.Abs(got-tt.want) > 1e-12 {
-			t.Errorf("lengthPenalty(%d, %v) = %v, want %v", tt.n, tt.alpha, got, tt.want)
+		p := LengthPenalty{Kind: tt.kind, Alpha: tt.alpha}
+		if got := p.divisor(tt.n); math.Abs(got-tt.want) > 1e-12 {
+			t.Errorf("%s divisor(%d) at alpha %v = %v, want %v", tt.kind, tt.n, tt.alpha, got, tt.want)
+		}
+		if got := p.normalise(-3, tt.n); math.Abs(got+3/tt.want) > 1e-12 {
+			t.Errorf("%s normalise(-3, %d) at alpha %v = %v, want %v", tt.kind, tt.n, tt.alpha, got, -3/tt.want)
 		}
 	}
 }
 
-// TestBeamLengthPenaltyChangesWinner hand-sets the scores of two
-// hypotheses: "EOS" at once (p 0.4, score -0.916) and "5 EOS" (0.38*0.999,
-// score -0.969). Without a length penalty the short one wins; with GNMT's
-// at alpha 0.6 the long one's score is divided by ((5+2)/6)^0.6 = 1.097
-// (-0.883) and wins. Replacing lengthPenalty by 1 fails this test.
+// TestBeamLengthPenaltyChangesWinner hand-sets the scores of three
+// finished hypotheses, "EOS" (p 0.3679, log-probability sum -1.000),
+// "5 EOS" (0.6*0.5553, -1.100) and "5 6 EOS" (0.6*0.3908*0.999, -1.450),
+// so that each penalty at alpha 1 picks another: none ranks by the sums
+// (-1.000 best); GNMT divides by 1, 7/6, 8/6 (-1.000, -0.943, -1.088: the
+// middle one); fairseq by 1, 2, 3 (-1.000, -0.550, -0.483: the longest).
+// Replacing any penalty by a constant or by another fails this test.
 func TestBeamLengthPenaltyChangesWinner(t *testing.T) {
-	logp := table(12, map[string]map[int]float64{".": {data.EOSID: 0.4, 5: 0.38}})
+	logp := table(12, map[string]map[int]float64{
+		".":   {data.EOSID: math.Exp(-1), 5: 0.6},
+		".f":  {data.EOSID: math.Exp(-1.1) / 0.6, 6: math.Exp(-1.45) / 0.6 / 0.999},
+		".fg": {data.EOSID: 0.999},
+	})
 	for _, tt := range []struct {
-		alpha float64
-		want  []int
-	}{{0, []int{}}, {0.6, []int{5}}, {1, []int{5}}} {
+		pen  LengthPenalty
+		want []int
+	}{
+		{LengthPenalty{Kind: PenaltyNone, Alpha: 1}, []int{}},
+		{LengthPenalty{}, []int{}},
+		{GNMT(0), []int{}},
+		{GNMT(1), []int{5}},
+		{LengthPenalty{Kind: PenaltyFairseq, Alpha: 1}, []int{5, 6}},
+		{LengthPenalty{Kind: PenaltyFairseq, Alpha: 0}, []int{}},
+	} {
 		for _, k := range []int{2, 4} {
-			if got, _ := fakeSearch(t, logp, 12, k, 10, tt.alpha); !slices.Equal(got, tt.want) {
-				t.Errorf("beam %d alpha %v: %v, want %v", k, tt.alpha, got, tt.want)
+			if got, _ := fakeSearch(t, logp, 12, k, 10, tt.pen); !slices.Equal(got, tt.want) {
+				t.Errorf("beam %d, %s alpha %v: %v, want %v", k, tt.pen.Kind, tt.pen.Alpha, got, tt.want)
 			}
 		}
 	}
@@ -159,7 +180,7 @@ func TestBeamSearchesPastKFinished(t *testing.T) {
 		".f":  {6: 0.97},
 		".fg": {data.EOSID: 0.999},
 	})
-	got, _ := fakeSearch(t, logp, 12, 2, 10, 0.6)
+	got, _ := fakeSearch(t, logp, 12, 2, 10, GNMT(0.6))
 	if want := []int{5, 6}; !slices.Equal(got, want) {
 		t.Errorf("beam 2: %v, want %v", got, want)
 	}
@@ -173,16 +194,21 @@ func TestBeamStopsEarly(t *testing.T) {
 	// the mass spread over 8 tokens: after "EOS" at 0.9 nothing alive
 	// (at most 0.1/8 = 0.0125, score -4.4) can beat -0.105.
 	logp := table(12, map[string]map[int]float64{".": {data.EOSID: 0.9}})
-	for _, alpha := range []float64{0, 0.6} {
-		got, steps := fakeSearch(t, logp, 12, 4, 20, alpha)
+	fairseq := func(alpha float64) LengthPenalty { return LengthPenalty{Kind: PenaltyFairseq, Alpha: alpha} }
+	for _, pen := range []LengthPenalty{{Kind: PenaltyNone}, GNMT(0), GNMT(0.6), fairseq(1)} {
+		got, steps := fakeSearch(t, logp, 12, 4, 20, pen)
 		if len(got) != 0 || steps != 1 {
-			t.Errorf("alpha %v: %v after %d steps, want [] after 1", alpha, got, steps)
+			t.Errorf("%s alpha %v: %v after %d steps, want [] after 1", pen.Kind, pen.Alpha, got, steps)
 		}
 	}
-	// Long hypotheses can win when the penalty is strong: at alpha 3
-	// the bound -4.4/((5+21)/6)^3 = -0.054 beats -0.105, so the search goes on.
-	if _, steps := fakeSearch(t, logp, 12, 4, 20, 3); steps < 2 {
-		t.Errorf("alpha 3: stopped after %d step, want a search that goes on", steps)
+	// Long hypotheses can win when the penalty is strong: the bound is
+	// -4.4/((5+21)/6)^3 = -0.054 for GNMT at alpha 3, -4.4/21^2 = -0.010
+	// for fairseq at alpha 2 (at alpha 1, -0.21 stopped above), and either
+	// beats -0.105, so the search goes on.
+	for _, pen := range []LengthPenalty{GNMT(3), fairseq(2)} {
+		if _, steps := fakeSearch(t, logp, 12, 4, 20, pen); steps < 2 {
+			t.Errorf("%s alpha %v: stopped after %d step, want a search that goes on", pen.Kind, pen.Alpha, steps)
+		}
 	}
 }
 
@@ -194,11 +220,11 @@ func TestBeamAtLeastGreedy(t *testing.T) {
 	l, c := trainedToy(t)
 	tr := l.Translator()
 	d := l.Config.Decode
-	greedy, err := Decode(tr, c.Tgt, c.TestSrc, 16, 1, d.Alpha)
+	greedy, err := Decode(tr, c.Tgt, c.TestSrc, 16, 1, d.Penalty())
 	if err != nil {
 		t.Fatal(err)
 	}
-	beam, err := Decode(tr, c.Tgt, c.TestSrc, 16, 4, d.Alpha)
+	beam, err := Decode(tr, c.Tgt, c.TestSrc, 16, 4, d.Penalty())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -169,7 +169,7 @@ func TestBeamOneEqualsGreedy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	beam, err := tr.Beam(c.TestSrc, 1, cfg.Decode.Alpha)
+	beam, err := tr.Beam(c.TestSrc, 1, cfg.Decode.Penalty())
 	if err != nil {
 		t.Fatal(err)
 	}
