@@ -110,10 +110,10 @@ type DecodeConfig struct {
 	Beam int `yaml:"beam"` // default 4
 	// LengthPenalty ranks beam search's finished hypotheses: gnmt
 	// (score / ((5+len)/6)^alpha), fairseq (score / len^alpha) or none
-	// (LengthPenalties), len counting EOS. Default fairseq (the best on
-	// validation of the tiny and toy models, README "Beam search").
+	// (LengthPenalties), len counting EOS. Default fairseq (with alpha
+	// 1.25, the best on validation over three models: README "Decoding").
 	LengthPenalty string  `yaml:"length_penalty"`
-	Alpha         float64 `yaml:"alpha"`     // length penalty exponent; default 1.5
+	Alpha         float64 `yaml:"alpha"`     // length penalty exponent; default 1.25
 	MaxLenA       float64 `yaml:"max_len_a"` // default 1.5
 	MaxLenB       int     `yaml:"max_len_b"` // default 10
 }
@@ -174,7 +174,7 @@ func DefaultConfig() *Config {
 			EarlyStoppingMetric: MetricBLEU,
 			GuidedAlignment:     GuidedAlignmentConfig{Layer: -1},
 		},
-		Decode: DecodeConfig{Beam: 4, LengthPenalty: PenaltyFairseq, Alpha: 1.5, MaxLenA: 1.5, MaxLenB: 10},
+		Decode: DecodeConfig{Beam: 4, LengthPenalty: PenaltyFairseq, Alpha: 1.25, MaxLenA: 1.5, MaxLenB: 10},
 	}
 }
 
