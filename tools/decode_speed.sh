@@ -9,7 +9,11 @@
 # Prints one line per run: sentences/s by the wall clock and per CPU second
 # (user+sys); for ours the time of loading the model (translate of an empty
 # input, measured the same way) is subtracted. Take the medians.
+# PYTHON names a python3 that has torch (default python3); GNU_TIME GNU
+# time (default /usr/bin/time, Debian's package time).
 set -eu
+python=${PYTHON:-python3}
+gnutime=${GNU_TIME:-/usr/bin/time}
 bin=$1 ckpt=$2 model=$3 src=$4 runs=${5:-3}
 here=$(dirname "$0")
 n=$(wc -l < "$src")
@@ -17,7 +21,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # secs CMD... : prints "wall cpu" seconds of CMD (stdin from $in)
 secs() {
-	/usr/bin/time -f "%e %U %S" -o "$tmp/t" "$@" < "$in" > /dev/null
+	"$gnutime" -f "%e %U %S" -o "$tmp/t" "$@" < "$in" > /dev/null
 	awk '{printf "%s %s\n", $1, $2 + $3}' "$tmp/t"
 }
 rate() { # rate LABEL "wall cpu" "load_wall load_cpu"
@@ -36,6 +40,6 @@ for r in $(seq "$runs"); do
 	unset GOMAXPROCS
 	for threads in 1 2; do
 		printf 'run %s ' "$r"
-		/usr/bin/python3 "$here/torch_decode_speed.py" "$model" "$src" --runs 1 --threads $threads
+		"$python" "$here/torch_decode_speed.py" "$model" "$src" --runs 1 --threads $threads
 	done
 done
