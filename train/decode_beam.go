@@ -30,17 +30,19 @@ type candidate struct {
 
 // Beam translates each source id sequence with beam search of width k,
 // ranking finished hypotheses by their log-probability sum normalised by
-// the length penalty lp (decode_penalty.go), len counting EOS. Each step keeps the k best
-// expansions that do not end in EOS; an expansion ending in EOS that ranks
-// above the k-th of those finishes its hypothesis. A sentence stops when no alive hypothesis can still beat its best finished
-// one, whatever its length up to the limit (the alive hypothesis's score
-// only falls while its penalty at most grows to the limit's), or when
-// nothing is alive; at the length limit EOS is forced. (Stopping once k
-// hypotheses had finished, as beam search did, ended sentences whose best
-// hypothesis was still alive, and short ones won.) k = 1 gives Greedy's
-// output except where, EOS being the best token, the runner-up could still
-// win by going on. The result excludes BOS and EOS.
-func (tr *Translator) Beam(srcs [][]int, k int, lp LengthPenalty) ([][]int, error) {
+// the length penalty pen (decode_penalty.go), their length counting EOS.
+// Each step keeps the k best expansions that do not end in EOS; an
+// expansion ending in EOS that ranks above the k-th of those finishes its
+// hypothesis. A sentence stops when no alive hypothesis can still beat its
+// best finished one, whatever its length up to the limit (the alive
+// hypothesis's score only falls while its penalty at most grows to the
+// limit's), or when nothing is alive; at the length limit EOS is forced.
+// (Stopping once k hypotheses had finished, as beam search did, ended
+// sentences whose best hypothesis was still alive, and short ones won.)
+// k = 1 gives Greedy's output except where, EOS being the best token, the
+// runner-up could still win by going on (never without a penalty). The
+// result excludes BOS and EOS.
+func (tr *Translator) Beam(srcs [][]int, k int, pen LengthPenalty) ([][]int, error) {
 	k = max(k, 1)
 	if len(srcs) == 0 {
 		return nil, nil
@@ -57,7 +59,7 @@ func (tr *Translator) Beam(srcs [][]int, k int, lp LengthPenalty) ([][]int, erro
 	}
 	v := tr.Model.Cfg.TgtVocab
 	for len(tokens) > 0 {
-		logp, err := tr.step(dec, tokens)
+		lp, err := tr.step(dec, tokens)
 		if err != nil {
 			return nil, err
 		}
@@ -65,7 +67,7 @@ func (tr *Translator) Beam(srcs [][]int, k int, lp LengthPenalty) ([][]int, erro
 		for r := 0; r < len(tokens); {
 			st := states[dec.Sentence(r)]
 			n := len(st.alive)
-			st.advance(logp[r*v:(r+n)*v], v, k, lp)
+			st.advance(lp[r*v:(r+n)*v], v, k, pen)
 			if !st.done {
 				for _, h := range st.alive {
 					parents = append(parents, r+h.parent)
