@@ -120,7 +120,7 @@ func (m *ModelBackend) decode(srcs [][]int, k int) ([][]int, error) {
 	if k <= 1 {
 		return m.tr.Greedy(srcs)
 	}
-	return m.tr.Beam(srcs, k, m.l.Config.Decode.Alpha)
+	return m.tr.Beam(srcs, k, m.l.Config.Decode.Penalty())
 }
 
 // score returns the log-probability of each output followed by EOS given

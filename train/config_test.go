@@ -234,6 +234,8 @@ func TestConfigValidate(t *testing.T) {
 		{"patience on bleu without bleu", func(c *Config) { c.Train.Patience, c.Train.ValidBLEUSentences = 2, 0 }, "train.early_stopping_metric: bleu needs train.valid_bleu_sentences > 0"},
 		{"no patience without bleu", func(c *Config) { c.Train.ValidBLEUSentences = 0 }, ""},
 		{"beam zero", func(c *Config) { c.Decode.Beam = 0 }, "decode.beam: 0 must be positive"},
+		{"length_penalty", func(c *Config) { c.Decode.LengthPenalty = "wu" }, `decode.length_penalty: "wu" is not one of gnmt, fairseq, none`},
+		{"length_penalty none", func(c *Config) { c.Decode.LengthPenalty = PenaltyNone }, ""},
 		{"alpha negative", func(c *Config) { c.Decode.Alpha = -1 }, "decode.alpha: -1 must be a finite number >= 0"},
 		{"max_len_a negative", func(c *Config) { c.Decode.MaxLenA = -1 }, "decode.max_len_a: -1 must be a finite number >= 0"},
 		{"max_len_b negative", func(c *Config) { c.Decode.MaxLenB = -1 }, "decode.max_len_b: -1 must not be negative"},

@@ -169,6 +169,7 @@ func (t TrainConfig) validate(v *validator) {
 // validate checks the decode group.
 func (d DecodeConfig) validate(v *validator) {
 	v.positive("decode.beam", d.Beam)
+	v.oneOf("decode.length_penalty", d.LengthPenalty, LengthPenalties)
 	v.finiteAtLeast("decode.alpha", d.Alpha, 0, false)
 	v.finiteAtLeast("decode.max_len_a", d.MaxLenA, 0, false)
 	v.nonNegative("decode.max_len_b", d.MaxLenB)

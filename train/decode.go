@@ -9,10 +9,10 @@ import (
 )
 
 // Decode translates srcs in batches of batchSize with beam width beam (1 =
-// greedy) and returns the hypotheses as space-joined target tokens, in the
+// greedy; lp ranks beam search's finished hypotheses) and returns the hypotheses as space-joined target tokens, in the
 // order of srcs. Sentences are batched by length, so that a batch encodes
 // with little padding and its sentences finish at similar steps.
-func Decode(tr *Translator, tgt *data.Vocab, srcs [][]int, batchSize, beam int, alpha float64) ([]string, error) {
+func Decode(tr *Translator, tgt *data.Vocab, srcs [][]int, batchSize, beam int, lp LengthPenalty) ([]string, error) {
 	order := make([]int, len(srcs))
 	for i := range order {
 		order[i] = i
@@ -30,7 +30,7 @@ func Decode(tr *Translator, tgt *data.Vocab, srcs [][]int, batchSize, beam int, 
 		if beam <= 1 {
 			ids, err = tr.Greedy(chunk)
 		} else {
-			ids, err = tr.Beam(chunk, beam, alpha)
+			ids, err = tr.Beam(chunk, beam, lp)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("decode sentences %d-%d (by length): %w", start+1, start+len(chunk), err)

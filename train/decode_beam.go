@@ -1,7 +1,6 @@
 package train
 
 import (
-	"math"
 	"sort"
 
 	"github.com/seq2seq/transformer/data"
@@ -13,11 +12,6 @@ type hypothesis struct {
 	tokens []int
 	score  float64
 	parent int
-}
-
-// lengthPenalty is GNMT's ((5+len)/6)^alpha.
-func lengthPenalty(n int, alpha float64) float64 {
-	return math.Pow((5+float64(n))/6, alpha)
 }
 
 // beamState is the search state of one source sentence.
@@ -34,19 +28,21 @@ type candidate struct {
 	score float64
 }
 
-// Beam translates each source id sequence with beam search of width k and
-// GNMT length penalty alpha: finished hypotheses are ranked by
-// score/((5+len)/6)^alpha, len counting EOS. Each step keeps the k best
-// expansions that do not end in EOS; an expansion ending in EOS that ranks
-// above the k-th of those finishes its hypothesis. A sentence stops when no alive hypothesis can still beat its best finished
-// one, whatever its length up to the limit (the alive hypothesis's score
-// only falls while its penalty at most grows to the limit's), or when
-// nothing is alive; at the length limit EOS is forced. (Stopping once k
-// hypotheses had finished, as beam search did, ended sentences whose best
-// hypothesis was still alive, and short ones won.) k = 1 gives Greedy's
-// output except where, EOS being the best token, the runner-up could still
-// win by going on. The result excludes BOS and EOS.
-func (tr *Translator) Beam(srcs [][]int, k int, alpha float64) ([][]int, error) {
+// Beam translates each source id sequence with beam search of width k,
+// ranking finished hypotheses by their log-probability sum normalised by
+// the length penalty pen (decode_penalty.go), their length counting EOS.
+// Each step keeps the k best expansions that do not end in EOS; an
+// expansion ending in EOS that ranks above the k-th of those finishes its
+// hypothesis. A sentence stops when no alive hypothesis can still beat its
+// best finished one, whatever its length up to the limit (the alive
+// hypothesis's score only falls while its penalty at most grows to the
+// limit's), or when nothing is alive; at the length limit EOS is forced.
+// (Stopping once k hypotheses had finished, as beam search did, ended
+// sentences whose best hypothesis was still alive, and short ones won.)
+// k = 1 gives Greedy's output except where, EOS being the best token, the
+// runner-up could still win by going on (never without a penalty). The
+// result excludes BOS and EOS.
+func (tr *Translator) Beam(srcs [][]int, k int, pen LengthPenalty) ([][]int, error) {
 	k = max(k, 1)
 	if len(srcs) == 0 {
 		return nil, nil
@@ -71,7 +67,7 @@ func (tr *Translator) Beam(srcs [][]int, k int, alpha float64) ([][]int, error) 
 		for r := 0; r < len(tokens); {
 			st := states[dec.Sentence(r)]
 			n := len(st.alive)
-			st.advance(lp[r*v:(r+n)*v], v, k, alpha)
+			st.advance(lp[r*v:(r+n)*v], v, k, pen)
 			if !st.done {
 				for _, h := range st.alive {
 					parents = append(parents, r+h.parent)
@@ -92,7 +88,7 @@ func (tr *Translator) Beam(srcs [][]int, k int, alpha float64) ([][]int, error) 
 
 // advance expands the alive beams by one token given their log-probs
 // (len(alive) rows of v); see take.
-func (st *beamState) advance(lp []float64, v, k int, alpha float64) {
+func (st *beamState) advance(lp []float64, v, k int, pen LengthPenalty) {
 	var cands []candidate
 	if len(st.alive[0].tokens) >= st.limit {
 		for j, h := range st.alive {
@@ -104,7 +100,7 @@ func (st *beamState) advance(lp []float64, v, k int, alpha float64) {
 		// best that do not end in EOS.
 		cands = topCandidates(st.alive, lp, v, 2*k)
 	}
-	st.take(cands, k, alpha)
+	st.take(cands, k, pen)
 }
 
 // take applies the expansions cands, best first (ties in order of beam and
@@ -112,7 +108,7 @@ func (st *beamState) advance(lp []float64, v, k int, alpha float64) {
 // each EOS before the k-th of them finishes its hypothesis. The sentence is then
 // done when nothing is alive or no alive hypothesis can beat the best
 // finished one.
-func (st *beamState) take(cands []candidate, k int, alpha float64) {
+func (st *beamState) take(cands []candidate, k int, pen LengthPenalty) {
 	var next []hypothesis
 	for _, c := range cands {
 		if len(next) == k {
@@ -120,27 +116,27 @@ func (st *beamState) take(cands []candidate, k int, alpha float64) {
 		}
 		if c.v == data.EOSID {
 			toks := st.alive[c.k].tokens
-			st.finished = append(st.finished, hypothesis{tokens: toks, score: c.score / lengthPenalty(len(toks)+1, alpha)})
+			st.finished = append(st.finished, hypothesis{tokens: toks, score: pen.normalise(c.score, len(toks)+1)})
 			continue
 		}
 		toks := append(append(make([]int, 0, len(st.alive[c.k].tokens)+1), st.alive[c.k].tokens...), c.v)
 		next = append(next, hypothesis{tokens: toks, score: c.score, parent: c.k})
 	}
 	st.alive = next
-	st.done = len(next) == 0 || st.settled(alpha)
+	st.done = len(next) == 0 || st.settled(pen)
 }
 
 // settled reports whether the best finished hypothesis scores at least the
 // best any alive one could still reach: an alive hypothesis's log-probability
-// sum only falls as it grows, and its length penalty at most reaches that of
-// the longest output, EOS included (limit+1 tokens), so its normalised score
-// stays below score/lengthPenalty(limit+1) (its score being <= 0).
-func (st *beamState) settled(alpha float64) bool {
+// sum only falls as it grows, and its length penalty's divisor at most
+// reaches that of the longest output, EOS included (limit+1 tokens), so its
+// normalised score stays below score/divisor(limit+1) (its score being <= 0).
+func (st *beamState) settled(pen LengthPenalty) bool {
 	if len(st.finished) == 0 {
 		return false
 	}
 	best := st.finished[st.bestIndex()].score
-	bound := lengthPenalty(st.limit+1, alpha)
+	bound := pen.divisor(st.limit + 1)
 	for _, h := range st.alive {
 		if !(best >= h.score/bound) { // a NaN never settles: the limit ends it
 			return false

@@ -211,7 +211,7 @@ func stripOutputs(prefixes [][]int) [][]int {
 
 // Beam is the previous Translator.Beam: k rows per sentence, the prefixes
 // rerun at every step.
-func (tr *graphTranslator) Beam(srcs [][]int, k int, alpha float64) ([][]int, error) {
+func (tr *graphTranslator) Beam(srcs [][]int, k int, pen LengthPenalty) ([][]int, error) {
 	k = max(k, 1)
 	if len(srcs) == 0 {
 		return nil, nil
@@ -241,7 +241,7 @@ func (tr *graphTranslator) Beam(srcs [][]int, k int, alpha float64) ([][]int, er
 		allDone := true
 		for b, st := range states {
 			if !st.done {
-				st.advanceAll(lp[b*k*v:(b+1)*k*v], v, k, alpha)
+				st.advanceAll(lp[b*k*v:(b+1)*k*v], v, k, pen)
 			}
 			allDone = allDone && st.done
 		}
@@ -274,7 +274,7 @@ func beamPrefixes(states []*beamState, k, step int) [][]int {
 }
 
 // advanceAll is the previous beamState.advance: every candidate sorted.
-func (st *beamState) advanceAll(lp []float64, v, k int, alpha float64) {
+func (st *beamState) advanceAll(lp []float64, v, k int, pen LengthPenalty) {
 	atLimit := len(st.alive[0].tokens) >= st.limit
 	var cands []candidate
 	for j, h := range st.alive {
@@ -288,5 +288,5 @@ func (st *beamState) advanceAll(lp []float64, v, k int, alpha float64) {
 		}
 	}
 	sort.SliceStable(cands, func(a, b int) bool { return cands[a].score > cands[b].score })
-	st.take(cands, k, alpha)
+	st.take(cands, k, pen)
 }

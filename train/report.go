@@ -20,7 +20,7 @@ func (r *trainer) evaluate(rec *Record) error {
 		return nil
 	}
 	tr := r.translator()
-	hyps, err := Decode(tr, r.corpus.Tgt, r.corpus.ValidSrc[:n], r.cfg.Train.BatchSize, 1, 0)
+	hyps, err := Decode(tr, r.corpus.Tgt, r.corpus.ValidSrc[:n], r.cfg.Train.BatchSize, 1, LengthPenalty{})
 	if err != nil {
 		return fmt.Errorf("step %d: validation BLEU: %w", r.step, err)
 	}
@@ -72,7 +72,7 @@ func (r *trainer) interrupt() (*Result, error) {
 func (r *trainer) finish() (*Result, error) {
 	tr := r.translator()
 	d := r.cfg.Decode
-	hyps, err := Decode(tr, r.corpus.Tgt, r.corpus.TestSrc, r.cfg.Train.BatchSize, d.Beam, d.Alpha)
+	hyps, err := Decode(tr, r.corpus.Tgt, r.corpus.TestSrc, r.cfg.Train.BatchSize, d.Beam, d.Penalty())
 	if err != nil {
 		return nil, fmt.Errorf("test BLEU: %w", err)
 	}

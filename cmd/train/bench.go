@@ -248,7 +248,7 @@ func (b *bench) translateSpeed(k, n int) (float64, int, error) {
 	m, params := b.session.Model()
 	tr := train.NewTranslator(m, params, b.cfg.Data.Bucket, d.MaxLenA, d.MaxLenB)
 	start := time.Now()
-	if _, err := train.Decode(tr, c.Tgt, srcs, b.cfg.Train.BatchSize, k, d.Alpha); err != nil {
+	if _, err := train.Decode(tr, c.Tgt, srcs, b.cfg.Train.BatchSize, k, d.Penalty()); err != nil {
 		return 0, 0, fmt.Errorf("translate with beam %d: %w", k, err)
 	}
 	return roundTo(float64(len(srcs))/time.Since(start).Seconds(), 2), len(srcs), nil

@@ -78,7 +78,7 @@ func benchServeCmd(args []string, stdout, stderr io.Writer) error {
 		srcs = append(srcs, l.Src.Encode(toks[:min(len(toks), maxLen)]))
 	}
 	start := time.Now()
-	if _, err := train.Decode(l.Translator(), l.Tgt, srcs, offlineBatch, k, l.Config.Decode.Alpha); err != nil {
+	if _, err := train.Decode(l.Translator(), l.Tgt, srcs, offlineBatch, k, l.Config.Decode.Penalty()); err != nil {
 		return fmt.Errorf("bench-serve: offline: %w", err)
 	}
 	offline := float64(len(lines)) / time.Since(start).Seconds()

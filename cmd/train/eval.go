@@ -96,7 +96,7 @@ func evaluate(cfg *train.Config, opt evalOptions, log io.Writer) (bleu.Score, er
 	fmt.Fprintf(log, "eval: checkpoint %s (step %d), %s split, %d sentences, beam %d\n", l.Path, l.Step, opt.split, len(srcs), opt.beam)
 	d := cfg.Decode
 	tr := train.NewTranslator(l.Model, l.Params, cfg.Data.Bucket, d.MaxLenA, d.MaxLenB)
-	hyps, err := train.Decode(tr, l.Tgt, srcs, cfg.Train.BatchSize, opt.beam, d.Alpha)
+	hyps, err := train.Decode(tr, l.Tgt, srcs, cfg.Train.BatchSize, opt.beam, d.Penalty())
 	if err != nil {
 		return bleu.Score{}, err
 	}

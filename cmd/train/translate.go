@@ -151,7 +151,7 @@ func lineTranslator(l *train.Loaded, tr *train.Translator, k int, cut *int) func
 		}
 		var hyps []string
 		for _, g := range lengthGroups(srcs, decodeBatch) {
-			h, err := train.Decode(tr, l.Tgt, g, len(g), k, l.Config.Decode.Alpha)
+			h, err := train.Decode(tr, l.Tgt, g, len(g), k, l.Config.Decode.Penalty())
 			if err != nil {
 				return nil, err
 			}

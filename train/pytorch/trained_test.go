@@ -43,7 +43,7 @@ func TestGoldenTorchTrained(t *testing.T) {
 	for i, s := range want.Sentences {
 		srcs[i] = l.Src.Encode(strings.Fields(s.Src))
 	}
-	got, err := train.Decode(l.Translator(), l.Tgt, srcs, 16, 1, 0)
+	got, err := train.Decode(l.Translator(), l.Tgt, srcs, 16, 1, train.LengthPenalty{})
 	if err != nil {
 		t.Fatal(err)
 	}
