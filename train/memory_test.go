@@ -293,3 +293,42 @@ func TestValidationSharesTrainingPool(t *testing.T) {
 		}
 	}
 }
+
+// TestDropGraphsEmptiesPools checks that dropping the graphs before the
+// final decoding leaves no graph and no pooled buffer in any cache, and
+// that the caches still train afterwards.
+func TestDropGraphsEmptiesPools(t *testing.T) {
+	cfg := microConfig(t, t.TempDir())
+	cfg.Train.Workers = 2
+	s, err := NewSession(cfg, Options{DryRun: true, Log: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for i := 0; i < 2; i++ {
+		if _, err := s.Step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := s.r
+	if _, err := validLoss(r.eval, r.corpus.Valid, cfg.Train.BatchSize, cfg.Data.Bucket); err != nil {
+		t.Fatal(err)
+	}
+	caches := append([]*graphCache{r.train, r.eval}, r.workers[:]...)
+	held := 0
+	for _, gs := range caches {
+		held += gs.pool.Bytes() + gs.masks.Bytes()
+	}
+	if held == 0 {
+		t.Fatal("the pools were empty before dropGraphs")
+	}
+	r.dropGraphs()
+	for i, gs := range caches {
+		if n := gs.pool.Bytes() + gs.masks.Bytes(); n != 0 || len(gs.cache) != 0 {
+			t.Errorf("cache %d: %d graphs and %d pooled bytes after dropGraphs, want none", i, len(gs.cache), n)
+		}
+	}
+	if _, err := s.Step(); err != nil {
+		t.Errorf("a step after dropGraphs: %v", err)
+	}
+}
