@@ -70,4 +70,6 @@
 //     after each evaluation (graphCache.close), keeping the pools, and
 //     its graphs draw from the first training worker's pool (validation
 //     runs between steps, when no value of a step is needed any more).
+//     Before the test set is decoded, trainer.finish drops every cache's
+//     graphs and pools (trainer.dropGraphs).
 package train
