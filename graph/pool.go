@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"runtime/debug"
 	"unsafe"
 
 	G "gorgonia.org/gorgonia"
@@ -16,15 +17,20 @@ import (
 // A Pool is an arena: the buffers of one cycle (the takes between two calls
 // of Recycle) are consecutive pieces of one slab, whatever their sizes, so
 // graphs of different batch shapes share it and the pool holds what the
-// largest cycle needs, no more. The slab grows by adding chunks, never by
-// replacing them, so growing makes no garbage: a cycle that outgrows it gets
-// fresh buffers for the rest (garbage once dropped) and the next Recycle
-// adds a chunk of what they took; Reserve adds one ahead of a cycle whose
-// draw is known (Builder.PoolNeed). Recycle returns every buffer handed out
-// since the last Recycle: call it only when no value of the previous cycle
-// is still needed (a trainer calls it before each run, after the previous
-// run's loss and gradients were consumed). A Pool is not safe for
-// concurrent use; give each worker its own.
+// largest cycle needs, no more. A cycle that outgrows the slab gets fresh
+// buffers for the rest (garbage once dropped), and the next Recycle replaces
+// the slab by one that holds the whole cycle; Reserve does so ahead of a
+// cycle whose draw is known (Builder.PoolNeed). A slab is one piece, not
+// chunks added as it grows, because first-fit placement of large buffers
+// into several chunks leaves gaps (at a 10k vocabulary, chunks summed to
+// 1.4 times the largest cycle). The slab it replaces is returned to the
+// system at once (runtime/debug.FreeOSMemory), so that growing does not
+// hold both: it happens when a batch shape larger than all before comes,
+// a few times a run. Recycle returns every buffer handed out since the last
+// Recycle: call it only when no value of the previous cycle is still needed
+// (a trainer calls it before each run, after the previous run's loss and
+// gradients were consumed). A Pool is not safe for concurrent use; give
+// each worker its own.
 type Pool struct {
 	f32 arena[float32]
 	f64 arena[float64]
@@ -83,13 +89,13 @@ func addNeed(n *Need, dt tensor.Dtype, size int) {
 	}
 }
 
-// arena hands out pieces of its chunks, each from the first chunk with room
-// left (first fit) and starting on a 64-byte boundary of its chunk.
+// arena hands out consecutive pieces of one slab, each starting on a
+// 64-byte boundary of it.
 type arena[T float] struct {
-	chunks [][]T
-	used   []int // elements of each chunk handed out this cycle, padding included
-	size   int   // elements of all chunks
-	short  int   // elements this cycle asked for that no chunk had room for
+	slab  []T
+	used  int // elements handed out this cycle, padding included
+	size  int // elements of the slab
+	short int // elements this cycle asked for that the slab had no room for
 }
 
 // padded rounds n elements of T up to a whole number of 64-byte cache
@@ -104,39 +110,40 @@ func padded[T float](n int) int {
 // are).
 func (a *arena[T]) take(n int, zero bool) []T {
 	p := padded[T](n)
-	for i, c := range a.chunks {
-		if a.used[i]+p > len(c) {
-			continue
-		}
-		b := c[a.used[i] : a.used[i]+n : a.used[i]+n]
-		a.used[i] += p
-		if zero {
-			clear(b)
-		}
-		return b
+	if a.used+p > len(a.slab) {
+		a.short += p
+		return make([]T, n)
 	}
-	a.short += p
-	return make([]T, n)
+	b := a.slab[a.used : a.used+n : a.used+n]
+	a.used += p
+	if zero {
+		clear(b)
+	}
+	return b
 }
 
-// recycle starts a new cycle, first adding a chunk for what the last one
-// could not place.
+// recycle starts a new cycle, first replacing the slab by one that holds
+// the whole of the last cycle if it did not.
 func (a *arena[T]) recycle() {
-	a.grow(a.short)
-	clear(a.used)
-	a.short = 0
+	if a.short > 0 {
+		a.reserve(a.used + a.short)
+	}
+	a.used, a.short = 0, 0
 }
 
-// reserve adds a chunk if the arena holds fewer than n elements.
-func (a *arena[T]) reserve(n int) { a.grow(n - a.size) }
-
-// grow adds a chunk of n elements (none when n <= 0).
-func (a *arena[T]) grow(n int) {
-	if n > 0 {
-		a.chunks = append(a.chunks, make([]T, n))
-		a.used = append(a.used, 0)
-		a.size += n
+// reserve replaces the slab by one of n elements if it holds fewer. The
+// old slab is dropped and returned to the system before the new one is
+// allocated, so the process never holds both.
+func (a *arena[T]) reserve(n int) {
+	if n <= a.size {
+		return
 	}
+	if a.slab != nil {
+		a.slab = nil
+		debug.FreeOSMemory()
+	}
+	a.slab = make([]T, n)
+	a.size = n
 }
 
 // dense returns a tensor of dtype dt and the given shape backed by a pooled

@@ -96,10 +96,8 @@ func runProbe(t *testing.T, ps *Params, pool *Pool, runs int) (float64, [][]floa
 // poison fills p's slab, free after a Recycle, with NaN, so an op that
 // reads its output before writing all of it is caught.
 func poison(p *Pool) {
-	for _, c := range p.f64.chunks {
-		for i := range c {
-			c[i] = math.NaN()
-		}
+	for i := range p.f64.slab {
+		p.f64.slab[i] = math.NaN()
 	}
 }
 
@@ -120,16 +118,16 @@ func TestPoolReuseMatchesFreshBuffers(t *testing.T) {
 			}
 		}
 	}
-	if len(pool.f64.used) == 0 || pool.f64.used[0] == 0 || pool.f64.short != 0 {
-		t.Fatalf("the last run took %v elements from the slab's chunks and %d fresh: the ops did not use it", pool.f64.used, pool.f64.short)
+	if pool.f64.used == 0 || pool.f64.short != 0 {
+		t.Fatalf("the last run took %d elements from the slab and %d fresh: the ops did not use it", pool.f64.used, pool.f64.short)
 	}
 }
 
 // TestArenaCycles takes cycles of buffers of mixed sizes and checks that
-// the pieces are disjoint and start on 64-byte boundaries of their chunk,
+// the pieces are disjoint and start on 64-byte boundaries of the slab,
 // that zero clears reused memory, that a cycle which did not fit fits once
 // recycled, and that then every cycle runs without allocating and the
-// slab is not much larger than the largest cycle.
+// slab is exactly the largest cycle.
 func TestArenaCycles(t *testing.T) {
 	var a arena[float32]
 	cycles := [][]int{{100, 3000, 17}, {5000, 1, 1, 64}, {100, 3000, 17}, {16, 16}, {700, 4000, 900}}
@@ -168,18 +166,19 @@ func TestArenaCycles(t *testing.T) {
 						t.Fatalf("cycle %d: buffer %d element %d = %v: buffers overlap", i, k, j, x)
 					}
 				}
-				for _, c := range a.chunks {
-					start := uintptr(unsafe.Pointer(&c[0]))
-					if p := uintptr(unsafe.Pointer(&b[0])); p >= start && p < start+4*uintptr(len(c)) && (p-start)%64 != 0 {
-						t.Errorf("cycle %d: buffer %d does not start on a 64-byte boundary of its chunk", i, k)
-					}
+				if len(a.slab) == 0 {
+					continue
+				}
+				start := uintptr(unsafe.Pointer(&a.slab[0]))
+				if p := uintptr(unsafe.Pointer(&b[0])); p >= start && p < start+4*uintptr(len(a.slab)) && (p-start)%64 != 0 {
+					t.Errorf("cycle %d: buffer %d does not start on a 64-byte boundary of the slab", i, k)
 				}
 			}
 			a.recycle()
 		}
 	}
-	if a.size < largest || a.size > 2*largest {
-		t.Errorf("slab of %d elements for a largest cycle of %d", a.size, largest)
+	if a.size != largest || len(a.slab) != largest {
+		t.Errorf("slab of %d elements (size %d) for a largest cycle of %d", len(a.slab), a.size, largest)
 	}
 	allocs := testing.AllocsPerRun(10, func() {
 		for _, sizes := range cycles {
@@ -277,7 +276,7 @@ func TestPoolNeedIsWhatARunDraws(t *testing.T) {
 	if err := m.RunAll(); err != nil {
 		t.Fatal(err)
 	}
-	if len(pool.f64.used) != 1 || pool.f64.used[0] != need.F64 || pool.f64.short != 0 {
+	if pool.f64.used != need.F64 || pool.f64.short != 0 {
 		t.Errorf("the run drew %v elements from the slab and %d fresh; PoolNeed said %d", pool.f64.used, pool.f64.short, need.F64)
 	}
 }

@@ -66,12 +66,16 @@ var zeros struct {
 // sharedZeros returns the shared zero buffer *buf, first replacing it by
 // one of at least n elements, and at least twice as long, if it is shorter
 // (so that the superseded buffers, which stay valid for the placeholders
-// over them, add up to less than the current one).
+// over them, add up to less than the current one). The buffers come from
+// readOnlyZeros: where the system provides them they are read-only pages
+// outside the Go heap, which take no resident memory and do not count
+// towards the collector's heap goal (at a 10k vocabulary the buffer is over
+// 100 MB).
 func sharedZeros[T float](buf *[]T, n int) []T {
 	zeros.Lock()
 	defer zeros.Unlock()
 	if len(*buf) < n {
-		*buf = make([]T, max(n, 2*len(*buf)))
+		*buf = readOnlyZeros[T](max(n, 2*len(*buf)))
 	}
 	return *buf
 }

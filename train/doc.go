@@ -68,5 +68,9 @@
 //   - Released graphs. After a run, lossGraph.release drops the values left
 //     on the graph's nodes so cached graphs hold no activations; the
 //     gradients stay in the shared buffers. Validation closes its cache
-//     after each evaluation (graphCache.close), keeping the pools.
+//     after each evaluation (graphCache.close), keeping the pools, and
+//     its graphs draw from the first training worker's pool (validation
+//     runs between steps, when no value of a step is needed any more).
+//     Before the test set is decoded, trainer.finish drops every cache's
+//     graphs and pools (trainer.dropGraphs).
 package train

@@ -2,7 +2,9 @@ package train
 
 import (
 	"fmt"
+	"runtime/debug"
 
+	"github.com/seq2seq/transformer/graph"
 	"github.com/seq2seq/transformer/train/checkpoint"
 )
 
@@ -31,6 +33,21 @@ func (r *trainer) evaluate(rec *Record) error {
 	rec.ValidBLEU = &s.Score
 	fmt.Fprintf(r.opt.Log, "step %d: valid loss %.4f, greedy BLEU %.2f on %d sentences\n", r.step, vl, s.Score, n)
 	return nil
+}
+
+// dropGraphs drops the training and validation graphs and their pools, and
+// returns the memory to the system: the test set is decoded by the plain-Go
+// engine, which needs neither, so its buffers need not come on top of the
+// pools (250 MB at a 10k vocabulary). The caches stay usable.
+func (r *trainer) dropGraphs() {
+	for _, gs := range append([]*graphCache{r.eval}, r.workers...) { // r.workers[0] is r.train
+		if gs != nil {
+			gs.close()
+			gs.pool, gs.masks = graph.NewPool(), graph.NewPool()
+		}
+	}
+	r.eval.pool = r.train.pool // validation draws from the first worker's pool, as set up
+	debug.FreeOSMemory()
 }
 
 func (r *trainer) translator() *Translator {
@@ -70,6 +87,7 @@ func (r *trainer) interrupt() (*Result, error) {
 // finish decodes the test set with the final weights and the configured
 // search (decode.beam, decode.alpha) and prints its BLEU.
 func (r *trainer) finish() (*Result, error) {
+	r.dropGraphs()
 	tr := r.translator()
 	d := r.cfg.Decode
 	hyps, err := Decode(tr, r.corpus.Tgt, r.corpus.TestSrc, r.cfg.Train.BatchSize, d.Beam, d.Penalty())

@@ -152,6 +152,11 @@ func newTrainer(cfg *Config, opt Options) (*trainer, error) {
 	}
 	r.train = newGraphCache(r.model, r.params, true, cfg.Train.LabelSmoothing)
 	r.eval = newGraphCache(r.model, r.params, false, cfg.Train.LabelSmoothing)
+	// Validation runs between steps, once a step's values are consumed: it
+	// draws its op outputs from the first worker's pool rather than a pool
+	// of its own, which would keep a full-batch forward pass between
+	// evaluations (100 MB at a 10k vocabulary).
+	r.eval.pool = r.train.pool
 	r.workers = []*graphCache{r.train}
 	for len(r.workers) < cfg.Train.Workers {
 		r.workers = append(r.workers, newGraphCache(r.model, r.params, true, cfg.Train.LabelSmoothing))

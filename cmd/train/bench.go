@@ -42,6 +42,7 @@ type benchResult struct {
 	Workers           int     `json:"workers"`
 	TranslateSents    int     `json:"translate_sents"`
 	GraphBuildSeconds float64 `json:"graph_build_s"`
+	GCPercent         int     `json:"gc_percent"`
 }
 
 // benchCmd measures training and translation speed:
@@ -146,7 +147,7 @@ func (b *bench) close() { b.session.Close() }
 // graph_build_s).
 func (b *bench) run(opt benchOptions) (benchResult, error) {
 	res := benchResult{Threads: runtime.GOMAXPROCS(0), BLAS: graph.BLAS, Steps: opt.steps, Warmup: opt.warmup,
-		BatchSize: b.cfg.Train.BatchSize, Workers: b.cfg.Train.Workers}
+		BatchSize: b.cfg.Train.BatchSize, Workers: b.cfg.Train.Workers, GCPercent: gcPercent()}
 	for i := 0; i < opt.warmup; i++ {
 		if _, err := b.session.Step(); err != nil {
 			return res, err

@@ -47,15 +47,18 @@ func dropUsageLine(s string) string {
 }
 
 const usage = `usage:
-  train --config FILE [--resume|--overwrite] [--steps N] [--out DIR] [--set KEY=VALUE]...
+  train --config FILE [--resume|--overwrite] [--steps N] [--out DIR] [--memprofile FILE] [--set KEY=VALUE]...
   train eval --config FILE [--checkpoint PATH] [--split test|valid] [--beam K] [--set KEY=VALUE]...
   train translate --checkpoint PATH [--beam K] < SRC
   train attention --checkpoint PATH --text "..." --out FILE.png [--layer L] [--head H|--average] [--self]
-  train bench --config FILE [--steps N] [--warmup N] [--set KEY=VALUE]...
+  train bench --config FILE [--steps N] [--warmup N] [--memprofile FILE] [--set KEY=VALUE]...
   train bleu REF [REF...] < HYP   [-w N] [-f json|text] [--tokenize 13a|none] [--lowercase]
   train inspect CHECKPOINT
   train help
 
 exit status: 0 done, 1 error, 130 after SIGINT, 143 after SIGTERM (training
 saves a checkpoint first; a second signal kills at once)
+
+environment: GOGC sets the garbage collector's target (default here 50,
+Go's own 100: more memory, slightly less time in the collector)
 `

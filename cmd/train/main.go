@@ -35,6 +35,7 @@ import (
 
 func main() {
 	args := os.Args[1:]
+	setGCPercent()
 	ctx, sig := watchSignals(stopsItself(args), os.Stderr)
 	err := run(ctx, args, os.Stdin, os.Stdout, os.Stderr)
 	received := sig.received()

@@ -39,6 +39,7 @@ func trainCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	steps := fs.Int("steps", 0, "override train.steps (absolute number of optimizer steps)")
 	out := fs.String("out", "", "override the checkpoints root directory")
 	overwrite := fs.Bool("overwrite", false, "delete the run directory's earlier run first (a fresh run into a directory with checkpoints is refused without it)")
+	memProfile := fs.String("memprofile", "", "write a heap profile to this file after each evaluation, replacing the last (go tool pprof)")
 	sets := addSetFlag(fs)
 	if help, err := parseLoud(fs, args); help || err != nil {
 		return err
@@ -59,7 +60,7 @@ func trainCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	res, err := train.Run(ctx, cfg, train.Options{
 		Resume: *resume, Steps: *steps, Out: *out, Wipe: *overwrite,
 		Stdout: stdout, Log: stderr, Progress: isTerminal(stdout),
-		OnEval: refreshCurves(stderr),
+		OnEval: afterEval(stderr, *memProfile),
 	})
 	if err != nil {
 		return err
@@ -73,6 +74,19 @@ func trainCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// afterEval returns the hook run after each evaluation: it redraws the
+// learning curves and, when memProfile is not empty, writes a heap profile
+// there. A failure is a warning, never the end of a run.
+func afterEval(stderr io.Writer, memProfile string) func(runDir string) {
+	curves := refreshCurves(stderr)
+	return func(runDir string) {
+		curves(runDir)
+		if err := writeHeapProfile(memProfile); err != nil {
+			fmt.Fprintln(stderr, "warning:", err)
+		}
+	}
 }
 
 // refreshCurves returns the hook that redraws curves.png in the run folder
