@@ -15,6 +15,7 @@ type Corpus struct {
 	Train, Valid, Test  []data.Encoded
 	ValidRefs, TestRefs []string // target sentences, tokens joined by spaces
 	ValidSrc, TestSrc   [][]int  // unfiltered source ids for decoding
+	Tok                 Tokenizers
 }
 
 // EnsureData generates the toy corpus when the config asks for it and the
@@ -25,7 +26,7 @@ func EnsureData(cfg *Config, log io.Writer) error {
 		toy := data.DefaultToyConfig()
 		toy.Seed = cfg.Seed
 		toy.Train, toy.Valid, toy.Test = d.ToyTrain, d.ToyValid, d.ToyTest
-		made, err := data.EnsureToy(d.Dir, d.Src, d.Tgt, toy)
+		made, err := ensureToyCorpus(d, toy)
 		if err != nil {
 			return fmt.Errorf("generate toy corpus in %s: %w", d.Dir, err)
 		}
@@ -36,18 +37,20 @@ func EnsureData(cfg *Config, log io.Writer) error {
 	return cfg.ValidateFiles()
 }
 
-// LoadCorpus reads the three splits, builds the vocabularies from training
+// LoadCorpusWith reads the three splits, cut into tokens by toks (once,
+// before batching; see readSplit), builds the vocabularies from training
 // data unless given (a resumed run brings its own), encodes everything and
 // drops training and validation pairs over data.max_len, saying how many.
-func LoadCorpus(cfg *Config, src, tgt *data.Vocab, log io.Writer) (*Corpus, error) {
+func LoadCorpusWith(cfg *Config, toks Tokenizers, src, tgt *data.Vocab, log io.Writer) (*Corpus, error) {
 	d := cfg.Data
 	splits := map[string][]data.Pair{}
+	raw := map[string][]string{}
 	for _, split := range []string{"train", "valid", "test"} {
-		pairs, err := data.ReadSplit(d.Dir, split, d.Src, d.Tgt)
+		pairs, refs, err := readSplit(d, split, toks)
 		if err != nil {
 			return nil, err
 		}
-		splits[split] = pairs
+		splits[split], raw[split] = pairs, refs
 	}
 	if src == nil || tgt == nil {
 		var ss, ts [][]string
@@ -55,8 +58,11 @@ func LoadCorpus(cfg *Config, src, tgt *data.Vocab, log io.Writer) (*Corpus, erro
 			ss, ts = append(ss, p.Src), append(ts, p.Tgt)
 		}
 		src, tgt = data.BuildVocab(ss, d.MinFreq, d.MaxVocab), data.BuildVocab(ts, d.MinFreq, d.MaxVocab)
+		if err := extendVocabs(&src, &tgt, toks); err != nil {
+			return nil, err
+		}
 	}
-	c := &Corpus{Src: src, Tgt: tgt}
+	c := &Corpus{Src: src, Tgt: tgt, Tok: toks}
 	encode := func(ps []data.Pair) []data.Encoded {
 		out := make([]data.Encoded, len(ps))
 		for i, p := range ps {
@@ -79,6 +85,9 @@ func LoadCorpus(cfg *Config, src, tgt *data.Vocab, log io.Writer) (*Corpus, erro
 	}
 	c.ValidRefs, c.ValidSrc = refsAndSources(splits["valid"], src)
 	c.TestRefs, c.TestSrc = refsAndSources(splits["test"], src)
+	if !toks.Words() { // score detokenized output against the raw text
+		c.ValidRefs, c.TestRefs = raw["valid"], raw["test"]
+	}
 	c.Test = encode(splits["test"])
 	fmt.Fprintf(log, "vocabulary: %d source, %d target types\n", src.Size(), tgt.Size())
 	return c, nil
