@@ -17,17 +17,19 @@ type attentionOptions struct {
 	checkpoint, text, out string
 	layer, head           int // -1: the last layer; -1: the average of the heads
 	average, self         bool
+	merge                 bool // --merge-pieces: one row and column per word
 }
 
 // attentionCmd draws an attention heat map for the greedy translation of
 // one sentence:
 //
-//	train attention --checkpoint PATH --text "..." --out FILE.png [--layer L] [--head H|--average] [--self]
+//	train attention --checkpoint PATH --text "..." --out FILE.png [--layer L] [--head H|--average] [--self] [--merge-pieces]
 //
 // By default it draws the last decoder layer's cross-attention averaged
 // over the heads: rows are the generated target tokens and EOS, columns the
-// source tokens. --self draws the encoder's self-attention instead. Layers
-// and heads count from 0. It prints the translation and the file written.
+// source tokens (the pieces of the checkpoint's tokenizer). --self draws
+// the encoder's self-attention instead; --merge-pieces merges subword
+// pieces into words (see mergeMap). Layers and heads count from 0. It prints the translation and the file written.
 func attentionCmd(args []string, stdout io.Writer) error {
 	opt, help, err := parseAttention(args, stdout)
 	if help || err != nil {
@@ -53,12 +55,13 @@ func parseAttention(args []string, stdout io.Writer) (opt attentionOptions, help
 	var usage bytes.Buffer
 	fs := newFlags("attention", &usage)
 	fs.StringVar(&opt.checkpoint, "checkpoint", "", "checkpoint step or run directory (required)")
-	fs.StringVar(&opt.text, "text", "", "source sentence, whitespace-tokenized (required)")
+	fs.StringVar(&opt.text, "text", "", "source sentence: raw text, or whitespace-tokenized for a words checkpoint (required)")
 	fs.StringVar(&opt.out, "out", "", "PNG file to write (required)")
 	fs.IntVar(&opt.layer, "layer", -1, "layer to draw, from 0 (default: the last)")
 	fs.IntVar(&opt.head, "head", -1, "head to draw, from 0 (default: the average of all heads)")
 	fs.BoolVar(&opt.average, "average", false, "draw the average of all heads (the default)")
 	fs.BoolVar(&opt.self, "self", false, "draw the encoder's self-attention instead of the cross-attention")
+	fs.BoolVar(&opt.merge, "merge-pieces", false, "merge subword pieces into words (sum over source pieces, mean over target pieces)")
 	if help, err = parseQuiet(fs, &usage, args, stdout); help || err != nil {
 		return opt, help, err
 	}
@@ -96,12 +99,12 @@ func attentionMap(l *train.Loaded, opt attentionOptions) (heatmap.Map, string, e
 	if len(src) == 0 {
 		return heatmap.Map{}, "", errors.New("--text holds no tokens")
 	}
-	src = src[:min(len(src), cfg.MaxPositions)]
+	src = sourcePieces(l, src, cfg.MaxPositions)
 	out, att, err := translateWithAttention(l, src)
 	if err != nil {
 		return heatmap.Map{}, "", err
 	}
-	translation := strings.Join(l.Tgt.Decode(l.Tgt.Encode(out)), " ")
+	translation := l.Tok.Detokenize(l.Tgt.Decode(l.Tgt.Encode(out)))
 	m := heatmap.Map{Rows: append(out, data.EOS), Cols: src}
 	heads := att.Cross[layer]
 	if opt.self {
@@ -109,6 +112,11 @@ func attentionMap(l *train.Loaded, opt attentionOptions) (heatmap.Map, string, e
 	}
 	m.Values, m.Title = selectHead(heads, opt.head)
 	m.Title = fmt.Sprintf("%s layer %d, %s", kind, layer, m.Title)
+	if opt.merge {
+		if m, err = mergeMap(l, m, !opt.self); err != nil {
+			return heatmap.Map{}, "", err
+		}
+	}
 	return m, translation, nil
 }
 

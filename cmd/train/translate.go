@@ -26,8 +26,10 @@ const (
 //
 //	train translate --checkpoint PATH [--beam K] < SRC
 //
-// Tokens are whitespace-separated, unknown ones become <unk>, a blank line
-// gives a blank line, invalid UTF-8 is replaced by U+FFFD and a source
+// Lines are raw text, cut by the checkpoint's tokenizer, and the output is
+// detokenized text (see sourcePieces); with the words tokenizer tokens are
+// whitespace-separated and printed joined by spaces. Unknown tokens become
+// <unk>, a blank line gives a blank line, invalid UTF-8 is replaced by U+FFFD and a source
 // longer than the model's max_positions is cut to it. The beam width
 // defaults to the checkpoint's decode.beam; 1 means greedy.
 func translateCmd(args []string, stdin io.Reader, stdout io.Writer) error {
@@ -124,11 +126,11 @@ func lineTranslator(l *train.Loaded, tr *train.Translator, k int) func([][]strin
 		order := byLength(lines)
 		srcs := make([][]int, len(lines))
 		for i, j := range order {
-			srcs[i] = l.Src.Encode(lines[j][:min(len(lines[j]), maxLen)])
+			srcs[i] = l.Src.Encode(sourcePieces(l, lines[j], maxLen))
 		}
 		var hyps []string
 		for _, g := range lengthGroups(srcs, decodeBatch) {
-			h, err := train.Decode(tr, l.Tgt, g, len(g), k, l.Config.Decode.Alpha)
+			h, err := train.DecodeText(tr, l.Tgt, l.Tok, g, len(g), k, l.Config.Decode.Alpha)
 			if err != nil {
 				return nil, err
 			}
