@@ -91,6 +91,27 @@ func TestBPEThroughTheCommands(t *testing.T) {
 	if _, err := os.Stat(png); err != nil {
 		t.Errorf("attention wrote no PNG: %v", err)
 	}
+
+	// export writes the tokenizer files beside the weights, import puts
+	// them back into a checkpoint that translates the same way.
+	file := filepath.Join(dir, "model.safetensors")
+	if _, err := runPort(t, "", "export", "--checkpoint", runDir, "--out", file); err != nil {
+		t.Fatal(err)
+	}
+	imported := filepath.Join(dir, "imported")
+	if _, err := runPort(t, "", "import", "--safetensors", file, "--out", imported); err != nil {
+		t.Fatal(err)
+	}
+	again, err := runTranslate(t, "Anna, the dog sees the cat in 1987.\n\nÜber  Ωmega!\n", "--checkpoint", imported, "--beam", "1")
+	if err != nil || strings.Join(again, "\n") != strings.Join(lines, "\n") {
+		t.Errorf("translate from the import = %q (%v), from the original %q", again, err, lines)
+	}
+	if err := os.Remove(filepath.Join(dir, "model.tgt.tokenizer")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runPort(t, "", "import", "--safetensors", file, "--out", filepath.Join(dir, "imported2")); err == nil || !strings.Contains(err.Error(), "model.tgt.tokenizer") {
+		t.Errorf("import without the target tokenizer file: %v, want an error naming it", err)
+	}
 }
 
 // TestMergeMap checks the word labels and sizes of a merged map, and that
