@@ -84,6 +84,10 @@ func TestRawTokenizerRuns(t *testing.T) {
 			if _, err := os.Stat(filepath.Join(res.RunDir, "tgt.tokenizer")); err != nil {
 				t.Errorf("run directory has no tgt.tokenizer: %v", err)
 			}
+			metrics, err := os.ReadFile(filepath.Join(res.RunDir, "metrics.jsonl"))
+			if err != nil || !strings.Contains(string(metrics), `"valid_chrf":`) {
+				t.Errorf("metrics.jsonl has no valid_chrf (%v):\n%s", err, metrics)
+			}
 			l, err := LoadModel(res.RunDir)
 			if err != nil {
 				t.Fatal(err)
