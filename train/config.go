@@ -3,6 +3,7 @@ package train
 import (
 	"math"
 
+	"github.com/seq2seq/transformer/data/tokenize"
 	"github.com/seq2seq/transformer/train/optim"
 )
 
@@ -50,6 +51,30 @@ type DataConfig struct {
 	MaxVocab int `yaml:"max_vocab"`
 	// Bucket rounds batch shapes up to a multiple of it. Default 4.
 	Bucket int `yaml:"bucket"`
+	// Raw makes the toy generator write the raw variant of its corpus
+	// (cased, punctuation attached, names and years; data.GenerateToyRaw),
+	// for the tokenizers that read raw text. Needs Toy. Default false.
+	Raw bool `yaml:"raw"`
+	// Tokenizer cuts each line into tokens: words (whitespace, the text is
+	// taken as already tokenized), chars, bpe (learned from the training
+	// split) or sentencepiece (a .model file of spm_train). See
+	// data/tokenize. Default words.
+	Tokenizer string `yaml:"tokenizer"`
+	// VocabSize is the number of pieces bpe learns (alphabet plus merges;
+	// the 256 byte-fallback pieces come on top). Used only by bpe.
+	// Default 8000.
+	VocabSize int `yaml:"vocab_size"`
+	// JointVocab learns one bpe tokenizer from both sides of the training
+	// split, so that names and numbers are cut the same way on both
+	// sides; false learns one per side, each of VocabSize. Used only by
+	// bpe. Default true.
+	JointVocab bool `yaml:"joint_vocab"`
+	// SPMModel is the sentencepiece .model file (spm_train
+	// --model_type=bpe) of both sides, or of the source side when
+	// SPMTgtModel is set. Used only by sentencepiece.
+	SPMModel string `yaml:"spm_model"`
+	// SPMTgtModel is the target side's .model file; empty means SPMModel.
+	SPMTgtModel string `yaml:"spm_tgt_model"`
 }
 
 // ModelConfig is the Transformer's shape. Vocabulary sizes come from the
@@ -158,6 +183,7 @@ func DefaultConfig() *Config {
 			Dir: "data/toy", Src: "src", Tgt: "tgt", Toy: true,
 			ToyTrain: 20000, ToyValid: 1000, ToyTest: 1000,
 			MaxLen: 32, MinFreq: 1, MaxVocab: 0, Bucket: 4,
+			Tokenizer: string(tokenize.KindWords), VocabSize: 8000, JointVocab: true,
 		},
 		Model: ModelConfig{
 			DModel: 64, Heads: 4, EncoderLayers: 2, DecoderLayers: 2, DFF: 256,

@@ -112,6 +112,7 @@ func (d DataConfig) validate(v *validator) {
 		v.fail("data.max_vocab", "%d must be 0 (unlimited) or more than the 4 special tokens", d.MaxVocab)
 	}
 	v.positive("data.bucket", d.Bucket)
+	d.validateTokenizer(v)
 }
 
 // validate checks the model group; maxLen and bucket are data.max_len and

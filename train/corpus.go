@@ -16,6 +16,7 @@ type Corpus struct {
 	ValidRefs, TestRefs []string // target sentences, tokens joined by spaces
 	ValidSrc, TestSrc   [][]int  // unfiltered source ids for decoding
 	Digest              string   // SHA-256 of the six data files (see dataDigest)
+	Tok                 Tokenizers
 }
 
 // EnsureData generates the toy corpus when the config asks for it and the
@@ -26,7 +27,7 @@ func EnsureData(cfg *Config, log io.Writer) error {
 		toy := data.DefaultToyConfig()
 		toy.Seed = cfg.Seed
 		toy.Train, toy.Valid, toy.Test = d.ToyTrain, d.ToyValid, d.ToyTest
-		made, err := data.EnsureToy(d.Dir, d.Src, d.Tgt, toy)
+		made, err := ensureToyCorpus(d, toy)
 		if err != nil {
 			return fmt.Errorf("generate toy corpus in %s: %w", d.Dir, err)
 		}
@@ -68,26 +69,31 @@ func warnToyChanged(log io.Writer, dir string, toy data.ToyConfig) {
 		dir, strings.Join(keys, ", "))
 }
 
-// LoadCorpus reads the three splits, builds the vocabularies from training
+// LoadCorpusWith reads the three splits, cut into tokens by toks (once,
+// before batching; see readSplit), builds the vocabularies from training
 // data unless given (a resumed run brings its own), encodes everything and
 // drops training and validation pairs over data.max_len, saying how many.
-func LoadCorpus(cfg *Config, src, tgt *data.Vocab, log io.Writer) (*Corpus, error) {
+func LoadCorpusWith(cfg *Config, toks Tokenizers, src, tgt *data.Vocab, log io.Writer) (*Corpus, error) {
 	d := cfg.Data
 	splits := map[string][]data.Pair{}
+	raw := map[string][]string{}
 	for _, split := range []string{"train", "valid", "test"} {
-		pairs, err := data.ReadParallelReport(d.Path(split, d.Src), d.Path(split, d.Tgt), log)
+		pairs, refs, err := readSplit(d, split, toks, log)
 		if err != nil {
 			return nil, err
 		}
-		splits[split] = pairs
+		splits[split], raw[split] = pairs, refs
 	}
 	if src == nil || tgt == nil {
 		src, tgt = buildVocabs(splits["train"], d)
+		if err := extendVocabs(&src, &tgt, toks); err != nil {
+			return nil, err
+		}
 	}
 	if err := checkMemory(cfg, src.Size(), tgt.Size()); err != nil {
 		return nil, err
 	}
-	c := &Corpus{Src: src, Tgt: tgt}
+	c := &Corpus{Src: src, Tgt: tgt, Tok: toks}
 	var paths []string
 	for _, split := range []string{"train", "valid", "test"} {
 		paths = append(paths, d.Path(split, d.Src), d.Path(split, d.Tgt))
@@ -123,6 +129,9 @@ func LoadCorpus(cfg *Config, src, tgt *data.Vocab, log io.Writer) (*Corpus, erro
 	}
 	c.ValidRefs, c.ValidSrc = refsAndSources(splits["valid"], src)
 	c.TestRefs, c.TestSrc = refsAndSources(splits["test"], src)
+	if !toks.Words() { // score detokenized output against the raw text
+		c.ValidRefs, c.TestRefs = raw["valid"], raw["test"]
+	}
 	c.Test = encode(splits["test"])
 	fmt.Fprintf(log, "vocabulary: %d source, %d target types\n", src.Size(), tgt.Size())
 	return c, nil

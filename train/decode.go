@@ -3,7 +3,6 @@ package train
 import (
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/seq2seq/transformer/data"
 )
@@ -13,6 +12,12 @@ import (
 // order of srcs. Sentences are batched by length, so that a batch encodes
 // with little padding and its sentences finish at similar steps.
 func Decode(tr *Translator, tgt *data.Vocab, srcs [][]int, batchSize, beam int, lp LengthPenalty) ([]string, error) {
+	return DecodeText(tr, tgt, WordTokenizers(), srcs, batchSize, beam, lp)
+}
+
+// DecodeText is Decode with the hypotheses joined into text by toks'
+// Detokenize: space-joined tokens for words, raw text for the others.
+func DecodeText(tr *Translator, tgt *data.Vocab, toks Tokenizers, srcs [][]int, batchSize, beam int, lp LengthPenalty) ([]string, error) {
 	order := make([]int, len(srcs))
 	for i := range order {
 		order[i] = i
@@ -36,7 +41,7 @@ func Decode(tr *Translator, tgt *data.Vocab, srcs [][]int, batchSize, beam int, 
 			return nil, fmt.Errorf("decode sentences %d-%d (by length): %w", start+1, start+len(chunk), err)
 		}
 		for i, h := range ids {
-			out[idx[i]] = strings.Join(tgt.Decode(h), " ")
+			out[idx[i]] = toks.Detokenize(tgt.Decode(h))
 		}
 	}
 	return out, nil

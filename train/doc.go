@@ -44,6 +44,15 @@
 // (Set/Override of one dotted key), config_files.go (paths and file checks)
 // and config_validate.go (value checks).
 //
+// Raw text: corpus_tok.go holds Tokenizers (data.tokenizer: words, chars,
+// bpe learned from the training split, sentencepiece), readSplit (each
+// split encoded once, before batching) and the vocabulary of the pieces;
+// resume_tok.go makes or restores a run's tokenizers and refuses a resume
+// with other ones; the checkpoint stores them (checkpoint.State's
+// SrcTokenizer and TgtTokenizer); DecodeText detokenizes hypotheses, which
+// are scored against the raw references (BLEU, and chrF2 in
+// report_chrf.go); config_tokenizer.go validates the keys.
+//
 // # Buffers and pools: the rules the code relies on
 //
 //   - Gradient buffers. All training graphs of one graphCache add their

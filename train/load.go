@@ -21,6 +21,9 @@ type Loaded struct {
 	Model    *layers.Transformer
 	Params   *graph.Params
 	Src, Tgt *data.Vocab
+	// Tok are the checkpoint's tokenizers: raw text in (Tok.EncodeSource),
+	// raw text out (Tok.Detokenize); words for a checkpoint without any.
+	Tok Tokenizers
 }
 
 // LoadModel restores the model of a checkpoint: path is a step directory,
@@ -45,6 +48,10 @@ func LoadModel(path string) (*Loaded, error) {
 	if err := checkLoadable(cfg, st); err != nil { // before BuildModel allocates
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}
+	toks, err := tokenizersOf(st, CheckpointPath(path))
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", path, err)
+	}
 	m, ps, err := BuildModel(cfg.ModelConfig(src.Size(), tgt.Size()), graph.NewRNG(0))
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", path, err)
@@ -52,7 +59,7 @@ func LoadModel(path string) (*Loaded, error) {
 	if err := restoreParams(ps, st.Params); err != nil {
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}
-	return &Loaded{Path: path, Step: st.Step, Config: cfg, Model: m, Params: ps, Src: src, Tgt: tgt}, nil
+	return &Loaded{Path: path, Step: st.Step, Config: cfg, Model: m, Params: ps, Src: src, Tgt: tgt, Tok: toks}, nil
 }
 
 // Translator returns a translator over the loaded model with the

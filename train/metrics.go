@@ -19,6 +19,7 @@ type Record struct {
 	GradNorm   float64  `json:"grad_norm"`
 	ValidLoss  *float64 `json:"valid_loss,omitempty"`
 	ValidBLEU  *float64 `json:"valid_bleu,omitempty"`
+	ValidChrF  *float64 `json:"valid_chrf,omitempty"` // chrF2, for tokenizers other than words
 	Skipped    bool     `json:"skipped,omitempty"`
 	// GuidedLoss is the guided-alignment term (weight included) of Loss,
 	// which is the loss optimised; written only with guided alignment on.

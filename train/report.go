@@ -22,7 +22,7 @@ func (r *trainer) evaluate(rec *Record) error {
 		return nil
 	}
 	tr := r.translator()
-	hyps, err := Decode(tr, r.corpus.Tgt, r.corpus.ValidSrc[:n], r.cfg.Train.BatchSize, 1, LengthPenalty{})
+	hyps, err := DecodeText(tr, r.corpus.Tgt, r.corpus.Tok, r.corpus.ValidSrc[:n], r.cfg.Train.BatchSize, 1, LengthPenalty{})
 	if err != nil {
 		return fmt.Errorf("step %d: validation BLEU: %w", r.step, err)
 	}
@@ -31,7 +31,10 @@ func (r *trainer) evaluate(rec *Record) error {
 		return fmt.Errorf("step %d: validation BLEU: %w", r.step, err)
 	}
 	rec.ValidBLEU = &s.Score
-	fmt.Fprintf(r.opt.Log, "step %d: valid loss %.4f, greedy BLEU %.2f on %d sentences\n", r.step, vl, s.Score, n)
+	if rec.ValidChrF, err = r.chrF(hyps, r.corpus.ValidRefs[:n]); err != nil {
+		return fmt.Errorf("step %d: validation chrF: %w", r.step, err)
+	}
+	fmt.Fprintf(r.opt.Log, "step %d: valid loss %.4f, greedy BLEU %.2f%s on %d sentences\n", r.step, vl, s.Score, chrFText(rec.ValidChrF), n)
 	return nil
 }
 
@@ -90,7 +93,7 @@ func (r *trainer) finish() (*Result, error) {
 	r.dropGraphs()
 	tr := r.translator()
 	d := r.cfg.Decode
-	hyps, err := Decode(tr, r.corpus.Tgt, r.corpus.TestSrc, r.cfg.Train.BatchSize, d.Beam, d.Penalty())
+	hyps, err := DecodeText(tr, r.corpus.Tgt, r.corpus.Tok, r.corpus.TestSrc, r.cfg.Train.BatchSize, d.Beam, d.Penalty())
 	if err != nil {
 		return nil, fmt.Errorf("test BLEU: %w", err)
 	}
@@ -98,7 +101,11 @@ func (r *trainer) finish() (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("test BLEU: %w", err)
 	}
-	fmt.Fprintf(r.opt.Stdout, "step %d: test %s (beam %d)\n", r.step, s.Text(2), d.Beam)
+	chrf, err := r.chrF(hyps, r.corpus.TestRefs)
+	if err != nil {
+		return nil, fmt.Errorf("test chrF: %w", err)
+	}
+	fmt.Fprintf(r.opt.Stdout, "step %d: test %s%s (beam %d)\n", r.step, s.Text(2), chrFText(chrf), d.Beam)
 	if r.skipped > 0 {
 		fmt.Fprintf(r.opt.Stdout, "%d batches were skipped for non-finite loss or gradients\n", r.skipped)
 	}

@@ -76,23 +76,29 @@ func (r *trainer) snapshot() (*checkpoint.State, error) {
 	if err != nil {
 		return nil, err
 	}
+	srcTok, tgtTok, err := r.corpus.Tok.files()
+	if err != nil {
+		return nil, err
+	}
 	as := r.adam.State()
 	extra := map[string]string{"skipped": fmt.Sprint(r.skipped), "skip_streak": fmt.Sprint(r.streak), dataDigestKey: r.corpus.Digest}
 	r.earlyStopExtra(extra)
 	return &checkpoint.State{
-		Step:      r.step,
-		Config:    cfgYAML,
-		Params:    paramTensors(r.params),
-		AdamStep:  as.Step,
-		AdamM:     momentTensors(r.params, as.M),
-		AdamV:     momentTensors(r.params, as.V),
-		RNG:       r.dropRNG.State(),
-		Data:      iterState,
-		SrcVocab:  r.corpus.Src.Tokens(),
-		TgtVocab:  r.corpus.Tgt.Tokens(),
-		BestScore: r.best,
-		BestStep:  r.bestStep,
-		Extra:     extra,
+		Step:         r.step,
+		Config:       cfgYAML,
+		Params:       paramTensors(r.params),
+		AdamStep:     as.Step,
+		AdamM:        momentTensors(r.params, as.M),
+		AdamV:        momentTensors(r.params, as.V),
+		RNG:          r.dropRNG.State(),
+		Data:         iterState,
+		SrcVocab:     r.corpus.Src.Tokens(),
+		TgtVocab:     r.corpus.Tgt.Tokens(),
+		SrcTokenizer: srcTok,
+		TgtTokenizer: tgtTok,
+		BestScore:    r.best,
+		BestStep:     r.bestStep,
+		Extra:        extra,
 	}, nil
 }
 

@@ -123,7 +123,11 @@ func newTrainer(cfg *Config, opt Options) (*trainer, error) {
 	if err != nil {
 		return nil, err
 	}
-	corpus, err := LoadCorpus(cfg, start.srcVocab(), start.tgtVocab(), opt.Log)
+	toks, err := start.tokenizers(cfg, opt)
+	if err != nil {
+		return nil, err
+	}
+	corpus, err := LoadCorpusWith(cfg, toks, start.srcVocab(), start.tgtVocab(), opt.Log)
 	if err != nil {
 		return nil, err
 	}
@@ -145,6 +149,9 @@ func newTrainer(cfg *Config, opt Options) (*trainer, error) {
 	if !opt.DryRun {
 		if err := os.MkdirAll(r.runDir, 0o755); err != nil {
 			return nil, fmt.Errorf("create run directory: %w", err)
+		}
+		if err := saveTokenizers(r.runDir, toks, opt.Log); err != nil {
+			return nil, err
 		}
 		if r.metrics, err = openMetrics(filepath.Join(r.runDir, "metrics.jsonl"), r.step); err != nil {
 			return nil, err

@@ -18,22 +18,24 @@ type attentionOptions struct {
 	layer, head           int // -1: the last layer; -1: the average of the heads
 	average, self         bool
 	gold, links, target   string // overlay and forced target (attention_overlay.go)
+	merge                 bool // --merge-pieces: one row and column per word
 }
 
 // attentionCmd draws an attention heat map for the greedy translation of
 // one sentence:
 //
 //	train attention --checkpoint PATH --text "..." --out FILE.png [--layer L] [--head H|--average] [--self]
-//	    [--target "..."] [--gold FILE|--links "i-j ..."]
+//	    [--merge-pieces] [--target "..."] [--gold FILE|--links "i-j ..."]
 //
 // By default it draws the last decoder layer's cross-attention averaged
 // over the heads: rows are the generated target tokens and EOS, columns the
-// source tokens. --self draws the encoder's self-attention instead. Layers
-// and heads count from 0. --target draws the attention of the model forced
-// through the given target instead of its translation. --gold (a file of
-// one Pharaoh line) or --links frames the gold links' cells and dots each
-// target word's argmax cell. It prints the translation and the file
-// written.
+// source tokens (the pieces of the checkpoint's tokenizer). --self draws
+// the encoder's self-attention instead; --merge-pieces merges subword
+// pieces into words (see mergeMap). Layers and heads count from 0.
+// --target draws the attention of the model forced through the given
+// target instead of its translation. --gold (a file of one Pharaoh line)
+// or --links frames the gold links' cells and dots each target word's
+// argmax cell. It prints the translation and the file written.
 func attentionCmd(args []string, stdout, stderr io.Writer) error {
 	opt, help, err := parseAttention(args, stdout)
 	if help || err != nil {
@@ -62,7 +64,7 @@ func parseAttention(args []string, stdout io.Writer) (opt attentionOptions, help
 	var usage bytes.Buffer
 	fs := newFlags("attention", &usage)
 	fs.StringVar(&opt.checkpoint, "checkpoint", "", "checkpoint step or run directory (required)")
-	fs.StringVar(&opt.text, "text", "", "source sentence, whitespace-tokenized (required)")
+	fs.StringVar(&opt.text, "text", "", "source sentence: raw text, or whitespace-tokenized for a words checkpoint (required)")
 	fs.StringVar(&opt.out, "out", "", "PNG file to write (required)")
 	fs.IntVar(&opt.layer, "layer", -1, "layer to draw, from 0 (default: the last)")
 	fs.IntVar(&opt.head, "head", -1, "head to draw, from 0 (default: the average of all heads)")
@@ -71,6 +73,7 @@ func parseAttention(args []string, stdout io.Writer) (opt attentionOptions, help
 	fs.StringVar(&opt.target, "target", "", "force this target sentence through the decoder instead of the greedy translation")
 	fs.StringVar(&opt.gold, "gold", "", "file of one Pharaoh line: frame its links' cells, and dot each target word's argmax cell")
 	fs.StringVar(&opt.links, "links", "", "gold links \"i-j ...\" (source i, target j) to frame, as --gold")
+	fs.BoolVar(&opt.merge, "merge-pieces", false, "merge subword pieces into words (sum over source pieces, mean over target pieces)")
 	if help, err = parseQuiet(fs, &usage, args, stdout); help || err != nil {
 		return opt, help, err
 	}
@@ -110,7 +113,7 @@ func attentionMap(l *train.Loaded, opt attentionOptions) (heatmap.Map, string, e
 	if len(src) == 0 {
 		return heatmap.Map{}, "", errors.New("--text holds no tokens")
 	}
-	src = src[:min(len(src), cfg.MaxPositions)]
+	src = sourcePieces(l, src, cfg.MaxPositions)
 	var out []string
 	var att *train.Attention
 	if opt.target != "" {
@@ -121,7 +124,7 @@ func attentionMap(l *train.Loaded, opt attentionOptions) (heatmap.Map, string, e
 	if err != nil {
 		return heatmap.Map{}, "", err
 	}
-	translation := strings.Join(l.Tgt.Decode(l.Tgt.Encode(out)), " ")
+	translation := l.Tok.Detokenize(l.Tgt.Decode(l.Tgt.Encode(out)))
 	m := heatmap.Map{Rows: append(out, data.EOS), Cols: src}
 	heads := att.Cross[layer]
 	if opt.self {
@@ -129,6 +132,11 @@ func attentionMap(l *train.Loaded, opt attentionOptions) (heatmap.Map, string, e
 	}
 	m.Values, m.Title = selectHead(heads, opt.head)
 	m.Title = fmt.Sprintf("%s layer %d, %s", kind, layer, m.Title)
+	if opt.merge {
+		if m, err = mergeMap(l, m, !opt.self); err != nil {
+			return heatmap.Map{}, "", err
+		}
+	}
 	if err := addOverlay(&m, opt); err != nil {
 		return heatmap.Map{}, "", err
 	}

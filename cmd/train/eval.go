@@ -39,9 +39,12 @@ func evalCmd(args []string, stdout, stderr io.Writer) error {
 	if opt.beam == 0 {
 		opt.beam = cfg.Decode.Beam
 	}
-	score, err := evaluate(cfg, opt, stderr)
+	score, chrf, err := evaluate(cfg, opt, stderr)
 	if err != nil {
 		return fmt.Errorf("eval: %w", err)
+	}
+	if chrf != nil {
+		return printScores(stdout, score, *chrf, opt)
 	}
 	return printScore(stdout, score, opt)
 }
@@ -77,30 +80,32 @@ func parseEval(args []string, stderr io.Writer) (opt evalOptions, help bool, err
 
 // evaluate decodes the split with the checkpoint and scores it against the
 // split's references; the config's data, bucket, batch size and decode
-// settings apply.
-func evaluate(cfg *train.Config, opt evalOptions, log io.Writer) (bleu.Score, error) {
+// settings apply. With a tokenizer other than words the hypotheses are
+// detokenized and scored against the raw reference lines, and chrF2 is
+// returned too (nil for words).
+func evaluate(cfg *train.Config, opt evalOptions, log io.Writer) (bleu.Score, *bleu.ChrFScore, error) {
 	l, err := loadModel(opt.checkpoint)
 	if err != nil {
-		return bleu.Score{}, err
+		return bleu.Score{}, nil, err
 	}
 	if l.Config.Model != cfg.Model {
 		fmt.Fprintf(log, "warning: the model section of %s differs from the one %s was trained with\n", opt.config, opt.checkpoint)
 	}
 	if err := checkBeam("eval", opt.beam, l.Tgt.Size()); err != nil {
-		return bleu.Score{}, err
+		return bleu.Score{}, nil, err
 	}
 	srcs, refs, err := splitData(cfg, l, opt.split, log)
 	if err != nil {
-		return bleu.Score{}, err
+		return bleu.Score{}, nil, err
 	}
 	fmt.Fprintf(log, "eval: checkpoint %s (step %d), %s split, %d sentences, beam %d\n", l.Path, l.Step, opt.split, len(srcs), opt.beam)
 	d := cfg.Decode
 	tr := train.NewTranslator(l.Model, l.Params, cfg.Data.Bucket, d.MaxLenA, d.MaxLenB)
-	hyps, err := train.Decode(tr, l.Tgt, srcs, cfg.Train.BatchSize, opt.beam, d.Penalty())
+	hyps, err := train.DecodeText(tr, l.Tgt, l.Tok, srcs, cfg.Train.BatchSize, opt.beam, d.Penalty())
 	if err != nil {
-		return bleu.Score{}, err
+		return bleu.Score{}, nil, err
 	}
-	return bleu.Corpus(hyps, [][]string{refs}, bleu.Options{Tokenize: "13a"})
+	return scoreHyps(hyps, refs, !l.Tok.Words())
 }
 
 // splitData returns the source ids, encoded with the checkpoint's
@@ -109,7 +114,7 @@ func splitData(cfg *train.Config, l *train.Loaded, split string, log io.Writer) 
 	if err := train.EnsureData(cfg, log); err != nil {
 		return nil, nil, err
 	}
-	c, err := train.LoadCorpus(cfg, l.Src, l.Tgt, io.Discard)
+	c, err := train.LoadCorpusWith(cfg, l.Tok, l.Src, l.Tgt, io.Discard)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -39,10 +39,9 @@ func exportCmd(args []string, stdout io.Writer) error {
 	return printPortJSON(stdout, map[string]any{"files": files, "weights_sha256": train.WeightsDigest(l.Params)})
 }
 
-// tokenizerExport writes the model's tokenizer beside an export. Models
-// have no tokenizer yet (whitespace tokens): the subword tokenizers plug in
-// here.
-var tokenizerExport pytorch.TokenizerHook
+// tokenizerExport writes the model's tokenizer files beside an export
+// (exportTokenizers; none for words).
+var tokenizerExport pytorch.TokenizerHook = exportTokenizers
 
 // printPortJSON writes v as one JSON line.
 func printPortJSON(w io.Writer, v any) error {

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -26,8 +27,10 @@ const (
 //
 //	train translate --checkpoint PATH [--beam K] [--alignments] < SRC
 //
-// Tokens are whitespace-separated, unknown ones become <unk>, a blank line
-// gives a blank line, invalid UTF-8 is replaced by U+FFFD and a source
+// Lines are raw text, cut by the checkpoint's tokenizer, and the output is
+// detokenized text (see sourcePieces); with the words tokenizer tokens are
+// whitespace-separated and printed joined by spaces. Unknown tokens become
+// <unk>, a blank line gives a blank line, invalid UTF-8 is replaced by U+FFFD and a source
 // longer than the model's max_positions is cut to it. The beam width
 // defaults to the checkpoint's decode.beam; 1 means greedy. --alignments
 // appends " ||| " and the Pharaoh alignment (translate_align.go).
@@ -144,14 +147,16 @@ func lineTranslator(l *train.Loaded, tr *train.Translator, k int, cut *int) func
 		order := byLength(lines)
 		srcs := make([][]int, len(lines))
 		for i, j := range order {
-			if len(lines[j]) > maxLen {
+			pieces := sourcePieces(l, lines[j], math.MaxInt)
+			if len(pieces) > maxLen {
 				*cut++
+				pieces = pieces[:maxLen]
 			}
-			srcs[i] = l.Src.Encode(lines[j][:min(len(lines[j]), maxLen)])
+			srcs[i] = l.Src.Encode(pieces)
 		}
 		var hyps []string
 		for _, g := range lengthGroups(srcs, decodeBatch) {
-			h, err := train.Decode(tr, l.Tgt, g, len(g), k, l.Config.Decode.Penalty())
+			h, err := train.DecodeText(tr, l.Tgt, l.Tok, g, len(g), k, l.Config.Decode.Penalty())
 			if err != nil {
 				return nil, err
 			}

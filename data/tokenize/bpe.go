@@ -180,7 +180,10 @@ func (t *BPE) Decode(tokens []string) string {
 //	M lines "LEFT RIGHT", in learning order
 //
 // and the sha256 line.
-func (t *BPE) Save(path string) error {
+func (t *BPE) Save(path string) error { return writeChecked(path, t.fileBody()) }
+
+// fileBody returns the tokenizer file's lines before the sha256 line.
+func (t *BPE) fileBody() string {
 	var b strings.Builder
 	b.WriteString(fileMagic + "\nkind bpe\nnormalize nmt_nfkc\nunknown byte-fallback\n")
 	fmt.Fprintf(&b, "alphabet %d\n", len(t.alphabet))
@@ -191,7 +194,7 @@ func (t *BPE) Save(path string) error {
 	for _, m := range t.merges {
 		b.WriteString(m[0] + " " + m[1] + "\n")
 	}
-	return writeChecked(path, b.String())
+	return b.String()
 }
 
 // parseBPE reads the lines after the kind line of a bpe tokenizer file.

@@ -26,8 +26,7 @@ func FileSHA256(path string) (string, error) {
 // writeChecked writes body and a final "sha256 HEX" line over body to path
 // through a synced temporary file and a rename.
 func writeChecked(path, body string) error {
-	sum := sha256.Sum256([]byte(body))
-	data := body + "sha256 " + hex.EncodeToString(sum[:]) + "\n"
+	data := sealed(body)
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
 		return fmt.Errorf("save tokenizer %s: %w", path, err)
@@ -50,6 +49,12 @@ func writeChecked(path, body string) error {
 	return nil
 }
 
+// sealed returns body followed by its "sha256 HEX" line.
+func sealed(body string) string {
+	sum := sha256.Sum256([]byte(body))
+	return body + "sha256 " + hex.EncodeToString(sum[:]) + "\n"
+}
+
 // readChecked reads path and returns the body before the checksum line,
 // failing when the file is missing, truncated or altered.
 func readChecked(path string) (string, error) {
@@ -57,6 +62,13 @@ func readChecked(path string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("load tokenizer: %w", err)
 	}
+	return verifiedBody(path, b)
+}
+
+// verifiedBody returns the body of a tokenizer file's bytes b before the
+// checksum line, failing when it is truncated or altered; name names the
+// file in errors.
+func verifiedBody(path string, b []byte) (string, error) {
 	s := string(b)
 	trimmed := strings.TrimSuffix(s, "\n")
 	i := strings.LastIndexByte(trimmed, '\n')

@@ -8,8 +8,9 @@ import (
 	"unicode/utf8"
 )
 
-// ReadLines reads a text file's lines (without "\n" or a final "\r"),
-// failing with the file and line number on invalid UTF-8.
+// ReadLines reads a text file's lines (without "\n" or a final "\r", nor
+// a byte-order mark at the start of the file), failing with the file and
+// line number on invalid UTF-8 or a NUL byte.
 func ReadLines(path string) ([]string, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -21,8 +22,14 @@ func ReadLines(path string) ([]string, error) {
 	sc.Buffer(make([]byte, 1<<16), 1<<26)
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSuffix(sc.Text(), "\r")
+		if n == 1 {
+			line = strings.TrimPrefix(line, "\ufeff")
+		}
 		if !utf8.ValidString(line) {
 			return nil, fmt.Errorf("%s:%d: invalid UTF-8", path, n)
+		}
+		if strings.IndexByte(line, 0) >= 0 {
+			return nil, fmt.Errorf("%s:%d: NUL byte", path, n)
 		}
 		lines = append(lines, line)
 	}

@@ -361,8 +361,11 @@ func (t *SentencePiece) Decode(tokens []string) string {
 
 // Save writes the tokenizer file: the common header, then a line
 // "model BASE64" holding the .model file, and the sha256 line.
-func (t *SentencePiece) Save(path string) error {
-	return writeChecked(path, fileMagic+"\nkind sentencepiece\nmodel "+base64.StdEncoding.EncodeToString(t.model)+"\n")
+func (t *SentencePiece) Save(path string) error { return writeChecked(path, t.fileBody()) }
+
+// fileBody returns the tokenizer file's lines before the sha256 line.
+func (t *SentencePiece) fileBody() string {
+	return fileMagic + "\nkind sentencepiece\nmodel " + base64.StdEncoding.EncodeToString(t.model) + "\n"
 }
 
 // parseSentencePieceFile reads the lines after the kind line.

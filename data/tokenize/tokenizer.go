@@ -69,6 +69,39 @@ func Load(path string) (Tokenizer, error) {
 	if err != nil {
 		return nil, err
 	}
+	return parseBody(path, body)
+}
+
+// Parse reads a tokenizer from the bytes of a file written by Save (or
+// returned by Marshal), checking its checksum; name names the file in
+// errors.
+func Parse(name string, b []byte) (Tokenizer, error) {
+	body, err := verifiedBody(name, b)
+	if err != nil {
+		return nil, err
+	}
+	return parseBody(name, body)
+}
+
+// Marshal returns the bytes Save writes for t.
+func Marshal(t Tokenizer) ([]byte, error) {
+	var body string
+	switch t := t.(type) {
+	case Words, Chars:
+		body = simpleBody(t.Kind())
+	case *BPE:
+		body = t.fileBody()
+	case *SentencePiece:
+		body = t.fileBody()
+	default:
+		return nil, fmt.Errorf("marshal tokenizer: unknown type %T", t)
+	}
+	return []byte(sealed(body)), nil
+}
+
+// parseBody builds the tokenizer of a checked file body; path names the
+// file in errors.
+func parseBody(path, body string) (Tokenizer, error) {
 	kind, rest, err := header(body)
 	if err != nil {
 		return nil, fmt.Errorf("load tokenizer %s: %w", path, err)
@@ -107,6 +140,7 @@ func header(body string) (Kind, string, error) {
 }
 
 // saveSimple writes the file of a kind without parameters.
-func saveSimple(path string, k Kind) error {
-	return writeChecked(path, fileMagic+"\nkind "+string(k)+"\n")
-}
+func saveSimple(path string, k Kind) error { return writeChecked(path, simpleBody(k)) }
+
+// simpleBody is the file body of a kind without parameters.
+func simpleBody(k Kind) string { return fileMagic + "\nkind " + string(k) + "\n" }

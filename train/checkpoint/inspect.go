@@ -21,6 +21,13 @@ type Info struct {
 	AdamStep      int    `json:"adam_step"`
 	SrcVocab      int    `json:"src_vocab"` // source vocabulary size
 	TgtVocab      int    `json:"tgt_vocab"` // target vocabulary size
+	// Tokenizer is the kind of the checkpoint's tokenizers (see
+	// TokenizerKind): words, chars, bpe or sentencepiece.
+	Tokenizer string `json:"tokenizer"`
+	// SrcTokenizerSHA256 and TgtTokenizerSHA256 are the hex sha256 of the
+	// tokenizer files, absent for words.
+	SrcTokenizerSHA256 string `json:"src_tokenizer_sha256,omitempty"`
+	TgtTokenizerSHA256 string `json:"tgt_tokenizer_sha256,omitempty"`
 }
 
 // Score is a float64 that encodes to JSON even when it is not finite
@@ -59,6 +66,9 @@ func Inspect(path string) (*Info, error) {
 		WeightsSHA256: WeightsSHA256(st.Params), BestScore: Score(st.BestScore),
 		BestStep: st.BestStep, AdamStep: st.AdamStep,
 		SrcVocab: len(st.SrcVocab), TgtVocab: len(st.TgtVocab),
+		Tokenizer:          TokenizerKind(st.SrcTokenizer),
+		SrcTokenizerSHA256: sha256Hex(st.SrcTokenizer),
+		TgtTokenizerSHA256: sha256Hex(st.TgtTokenizer),
 	}
 	for _, t := range st.Params {
 		info.Params += len(t.Data)

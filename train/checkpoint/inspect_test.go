@@ -72,7 +72,7 @@ func TestInspect(t *testing.T) {
 	want := Info{
 		Path: path, Name: "tiny", Step: 42, Params: 10, Tensors: 3,
 		WeightsSHA256: WeightsSHA256(st.Params), BestScore: Score(math.Inf(-1)), BestStep: 42,
-		AdamStep: 42, SrcVocab: 6, TgtVocab: 6,
+		AdamStep: 42, SrcVocab: 6, TgtVocab: 6, Tokenizer: "words",
 	}
 	if *info != want {
 		t.Errorf("Inspect = %+v, want %+v", *info, want)

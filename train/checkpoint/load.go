@@ -114,11 +114,15 @@ func readVerified(dir string, m *meta) (map[string][]byte, error) {
 	for _, f := range m.Files {
 		listed[f.Name] = f
 	}
-	if len(listed) != len(m.Files) || len(listed) != len(dataFiles) {
-		return nil, corrupt(metaPath, "lists %d files, want %s", len(m.Files), strings.Join(dataFiles, ", "))
+	want := dataFiles
+	if _, ok := listed[srcTokFile]; ok {
+		want = append(append([]string(nil), dataFiles...), tokenizerFiles...)
+	}
+	if len(listed) != len(m.Files) || len(listed) != len(want) {
+		return nil, corrupt(metaPath, "lists %d files, want %s", len(m.Files), strings.Join(want, ", "))
 	}
 	out := map[string][]byte{}
-	for _, name := range dataFiles {
+	for _, name := range want {
 		f, ok := listed[name]
 		if !ok {
 			return nil, corrupt(metaPath, "does not list %s", name)
@@ -157,7 +161,9 @@ func decodeState(dir string, m *meta, files map[string][]byte) (*State, error) {
 	st := &State{
 		Step: m.Step, AdamStep: m.AdamStep, RNG: rng, Data: m.Data,
 		BestScore: best, BestStep: m.BestStep, Extra: m.Extra,
-		Config: nilIfEmpty(files[configFile]),
+		Config:       nilIfEmpty(files[configFile]),
+		SrcTokenizer: nilIfEmpty(files[srcTokFile]),
+		TgtTokenizer: nilIfEmpty(files[tgtTokFile]),
 	}
 	if st.Params, err = readFloats(files[paramsFile], m.Params); err != nil {
 		return nil, corrupt(filepath.Join(dir, paramsFile), "%v", err)

@@ -24,11 +24,17 @@ const (
 	configFile   = "config.yaml"
 	srcVocabFile = "src.vocab"
 	tgtVocabFile = "tgt.vocab"
+	srcTokFile   = "src.tokenizer"
+	tgtTokFile   = "tgt.tokenizer"
 )
 
 // dataFiles lists the files meta.json describes, in the order Save writes
 // them.
 var dataFiles = []string{paramsFile, adamFile, configFile, srcVocabFile, tgtVocabFile}
+
+// tokenizerFiles are written after dataFiles when the state has
+// tokenizers, and then listed in meta.json like them.
+var tokenizerFiles = []string{srcTokFile, tgtTokFile}
 
 // meta is the content of meta.json.
 type meta struct {

@@ -86,8 +86,15 @@ func writeStepDir(dir string, st *State) error {
 		func(w io.Writer) error { return writeVocab(w, st.SrcVocab) },
 		func(w io.Writer) error { return writeVocab(w, st.TgtVocab) },
 	}
+	names := dataFiles
+	if len(st.SrcTokenizer) > 0 {
+		names = append(append([]string(nil), dataFiles...), tokenizerFiles...)
+		writers = append(writers,
+			func(w io.Writer) error { _, err := w.Write(st.SrcTokenizer); return err },
+			func(w io.Writer) error { _, err := w.Write(st.TgtTokenizer); return err })
+	}
 	m := newMeta(st)
-	for i, name := range dataFiles {
+	for i, name := range names {
 		fm, err := writeFile(filepath.Join(dir, name), writers[i])
 		if err != nil {
 			return err

@@ -32,19 +32,25 @@ func (t Tensor) Size() int {
 // with every field bitwise equal, except that empty slices and maps come back
 // nil and Data comes back as compact JSON.
 type State struct {
-	Step      int
-	Config    []byte   // resolved YAML
-	Params    []Tensor // registry order
-	AdamStep  int
-	AdamM     []Tensor // same names, shapes and order as Params, or empty
-	AdamV     []Tensor // same names, shapes and order as Params, or empty
-	RNG       []uint64 // trainer RNG state, opaque
-	Data      json.RawMessage
-	SrcVocab  []string
-	TgtVocab  []string
-	BestScore float64
-	BestStep  int
-	Extra     map[string]string // anything else, optional
+	Step     int
+	Config   []byte   // resolved YAML
+	Params   []Tensor // registry order
+	AdamStep int
+	AdamM    []Tensor // same names, shapes and order as Params, or empty
+	AdamV    []Tensor // same names, shapes and order as Params, or empty
+	RNG      []uint64 // trainer RNG state, opaque
+	Data     json.RawMessage
+	SrcVocab []string
+	TgtVocab []string
+	// SrcTokenizer and TgtTokenizer are the tokenizer files of the two
+	// sides (package data/tokenize, its Marshal), both empty for a run
+	// that reads whitespace-tokenized text (words): checkpoints written
+	// before tokenizers existed have none.
+	SrcTokenizer []byte
+	TgtTokenizer []byte
+	BestScore    float64
+	BestStep     int
+	Extra        map[string]string // anything else, optional
 }
 
 // validate reports why st cannot be saved.
@@ -62,6 +68,9 @@ func (st *State) validate() error {
 		if err := sameLayout("adam second moments", st.AdamV, st.Params); err != nil {
 			return err
 		}
+	}
+	if (len(st.SrcTokenizer) == 0) != (len(st.TgtTokenizer) == 0) {
+		return fmt.Errorf("one side has a tokenizer file and the other none")
 	}
 	if len(st.Data) > 0 && !json.Valid(st.Data) {
 		return fmt.Errorf("data state is not valid JSON")

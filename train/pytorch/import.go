@@ -61,6 +61,9 @@ func Import(o ImportOptions) (path, digest string, err error) {
 	}
 	params := Tensors(ps)
 	st := &checkpoint.State{Config: yml, Params: params, SrcVocab: src.Tokens(), TgtVocab: tgt.Tokens()}
+	if st.SrcTokenizer, st.TgtTokenizer, err = tokenizerFiles(o.Safetensors, cfg); err != nil {
+		return "", "", fmt.Errorf("import %s: %w", o.Safetensors, err)
+	}
 	path, err = checkpoint.Save(o.Out, st, 0, true)
 	if err != nil {
 		return "", "", fmt.Errorf("import %s: %w", o.Safetensors, err)
