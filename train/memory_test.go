@@ -245,6 +245,9 @@ func TestValidLossReleasesGraphs(t *testing.T) {
 // gives the loss of a cache with a pool of its own; and that training goes
 // on with the losses of a run that never validated.
 func TestValidationSharesTrainingPool(t *testing.T) {
+	if testing.Short() {
+		t.Skip("training runs skipped in -short mode")
+	}
 	losses := func(validate bool) (vl float64, trained []float64) {
 		cfg := microConfig(t, t.TempDir())
 		cfg.Train.Workers = 2
@@ -298,6 +301,9 @@ func TestValidationSharesTrainingPool(t *testing.T) {
 // final decoding leaves no graph and no pooled buffer in any cache, and
 // that the caches still train afterwards.
 func TestDropGraphsEmptiesPools(t *testing.T) {
+	if testing.Short() {
+		t.Skip("training runs skipped in -short mode")
+	}
 	cfg := microConfig(t, t.TempDir())
 	cfg.Train.Workers = 2
 	s, err := NewSession(cfg, Options{DryRun: true, Log: io.Discard})

@@ -462,6 +462,9 @@ func TestRobustBadCorpus(t *testing.T) {
 		want   []string
 	}{{"undamaged", func(*testing.T, string) {}, nil}}, tests...) {
 		t.Run(tt.name, func(t *testing.T) {
+			if tt.want == nil && testing.Short() {
+				t.Skip("an accepted corpus trains; training runs skipped in -short mode")
+			}
 			dir := t.TempDir()
 			data := filepath.Join(dir, "corpus")
 			if err := os.Mkdir(data, 0o755); err != nil {

@@ -53,6 +53,9 @@ func fineTuneConfig(t *testing.T, dir, name, init string, overrides ...string) *
 // vocabularies, the weights then change, two runs are bitwise equal, and a
 // run interrupted and resumed ends where an uninterrupted one does.
 func TestFineTuneFromImport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fine-tuning trains; training runs skipped in -short mode")
+	}
 	dir := t.TempDir()
 	imported, start, base := importedMicro(t, dir)
 
@@ -96,6 +99,9 @@ func TestFineTuneFromImport(t *testing.T) {
 // train.init_from checkpoint is refused with an error naming the key and
 // the tensor or setting at fault.
 func TestFineTuneMismatch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("training runs skipped in -short mode")
+	}
 	dir := t.TempDir()
 	imported, _, _ := importedMicro(t, dir)
 	for _, tc := range []struct {
