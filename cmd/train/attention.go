@@ -18,7 +18,7 @@ type attentionOptions struct {
 	layer, head           int // -1: the last layer; -1: the average of the heads
 	average, self         bool
 	gold, links, target   string // overlay and forced target (attention_overlay.go)
-	merge                 bool // --merge-pieces: one row and column per word
+	merge                 bool   // --merge-pieces: one row and column per word
 }
 
 // attentionCmd draws an attention heat map for the greedy translation of
