@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/seq2seq/transformer/align"
+	"github.com/seq2seq/transformer/data"
 	"github.com/seq2seq/transformer/serve"
 	"github.com/seq2seq/transformer/train"
 )
@@ -169,4 +170,90 @@ func checkWordLinks(t *testing.T, links [][2]int, src, tgt int) {
 		}
 		seen[l[1]] = true
 	}
+}
+
+// TestAlignSubword aligns raw pairs with a bpe checkpoint: one link per
+// target word, inside the words of the raw lines; translate --alignments
+// links the words of its source and translation; without gold
+// alignments for the raw corpus, --report and --best-head say so.
+func TestAlignSubword(t *testing.T) {
+	runDir := bpeRun(t)
+	srcs, tgts := bpeTestPairs(t, 12)
+	lines, _ := alignPairs(t, srcs, tgts, "--checkpoint", runDir)
+	if len(lines) != len(srcs) {
+		t.Fatalf("align printed %d lines for %d pairs", len(lines), len(srcs))
+	}
+	l, err := train.LoadModel(runDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &aligner{l: l, tr: l.Translator()}
+	multi := 0
+	for i, line := range lines {
+		links, err := align.ParseLine(line)
+		if err != nil {
+			t.Fatalf("line %d %q: %v", i+1, line, err)
+		}
+		checkLinks(t, links, len(strings.Fields(srcs[i])), len(strings.Fields(tgts[i])))
+		srcPieces, tgtPieces := l.Tok.EncodeSource(srcs[i]), l.Tok.Tgt.Encode(tgts[i])
+		if len(srcPieces) > len(strings.Fields(srcs[i])) {
+			multi++
+		}
+		checkMerged(t, a, data.Pair{Src: strings.Fields(srcs[i]), Tgt: strings.Fields(tgts[i])}, srcPieces, tgtPieces)
+	}
+	if multi == 0 {
+		t.Errorf("no source line has a word of several pieces: nothing merged")
+	}
+
+	out, err := runTranslate(t, strings.Join(srcs, "\n")+"\n", "--checkpoint", runDir, "--alignments")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hyps, links := alignedLines(t, out)
+	for i := range hyps {
+		checkLinks(t, links[i], len(strings.Fields(srcs[i])), len(strings.Fields(hyps[i])))
+	}
+
+	for _, flag := range []string{"--report", "--best-head"} {
+		_, _, err := runAlign(t, srcs[0]+" ||| "+tgts[0]+"\n", "--checkpoint", runDir, flag)
+		if err == nil || !strings.Contains(err.Error(), "valid.align does not exist") || !strings.Contains(err.Error(), "--gold") {
+			t.Errorf("align %s without gold: %v, want an error saying valid.align does not exist", flag, err)
+		}
+	}
+}
+
+// checkMerged checks that the aligner's word attention of p is the
+// attention of its pieces forced through the model, merged into words.
+func checkMerged(t *testing.T, a *aligner, p data.Pair, srcPieces, tgtPieces []string) {
+	t.Helper()
+	got, err := a.cross(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pieces, err := a.forced(srcPieces, tgtPieces)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for l, heads := range pieces {
+		for h, m := range heads {
+			want, err := align.MergePieces(m, align.WordStarts(srcPieces), align.WordStarts(tgtPieces))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got[l][h]) != len(want) || fmt.Sprint(got[l][h]) != fmt.Sprint(want) {
+				t.Errorf("%q layer %d head %d: word attention %v, want the merged pieces' %v", p.Src, l, h, got[l][h], want)
+			}
+		}
+	}
+}
+
+// checkLinks checks that links give each of tgt target words one source
+// word in [0, src).
+func checkLinks(t *testing.T, links []align.Link, src, tgt int) {
+	t.Helper()
+	pairs := make([][2]int, len(links))
+	for i, l := range links {
+		pairs[i] = [2]int{l.Src, l.Tgt}
+	}
+	checkWordLinks(t, pairs, src, tgt)
 }
