@@ -20,14 +20,22 @@ type Want struct {
 
 // Result is one sentence's translation.
 type Result struct {
-	Source []string   // the source tokens as the model read them (cut to its length limit)
-	Target []string   // the output tokens, without BOS or EOS
-	Score  float64    // the sum of the output's log-probabilities, EOS included
-	Attn   *Attention // nil unless asked for
+	Source []string // the source tokens as the model read them (cut to its length limit)
+	Target []string // the output tokens, without BOS or EOS
+	// Text is the translation as text (the target tokenizer's
+	// detokenization of Target); "" means Target joined by spaces.
+	Text  string
+	Score float64    // the sum of the output's log-probabilities, EOS included
+	Attn  *Attention // nil unless asked for
 	// Alignment holds the [source, target] index pairs of a word
-	// alignment (indices into Source and Target), sorted by source then
-	// target, for backends that give one; nil otherwise.
+	// alignment (indices into Source and Target, or into SourceWords and
+	// TargetWords when those are set), sorted by source then target, for
+	// backends that give one; nil otherwise.
 	Alignment [][2]int
+	// SourceWords and TargetWords are the words of a subword model's
+	// Source and Target pieces (a piece starting with ▁ starts a word),
+	// detokenized; nil for whitespace-separated tokens, which are words.
+	SourceWords, TargetWords []string
 }
 
 // Attention is one sentence's attention, indexed [layer][head][query][key].
@@ -44,7 +52,7 @@ type ModelInfo struct {
 	Checkpoint    string         `json:"checkpoint"`
 	Step          int            `json:"step"`
 	WeightsSHA256 string         `json:"weights_sha256"`
-	Tokenizer     string         `json:"tokenizer"` // "words": whitespace-separated tokens
+	Tokenizer     string         `json:"tokenizer"` // data.tokenizer: words (whitespace-separated tokens), chars, bpe or sentencepiece
 	SrcVocab      int            `json:"src_vocab"`
 	TgtVocab      int            `json:"tgt_vocab"`
 	DefaultBeam   int            `json:"default_beam"`

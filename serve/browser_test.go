@@ -374,3 +374,23 @@ func TestBrowserReport(t *testing.T) {
 		s.Close()
 	}
 }
+
+// TestBrowserPieceLinks checks the page's pieceLinks, which draws a
+// subword model's word links between pieces: every piece of the source
+// word to every piece of the target word.
+func TestBrowserPieceLinks(t *testing.T) {
+	ctx := chromium(t)
+	s := New(&fakeBackend{}, DefaultLimits, BatchOptions{MaxBatch: 8, Wait: time.Millisecond, Queue: 64, Workers: 1}, nil)
+	ts := httptest.NewServer(s.Handler())
+	defer func() { ts.Close(); s.Close() }()
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL), chromedp.WaitVisible(chromedp.ID("text"))); err != nil {
+		t.Fatal(err)
+	}
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[[][2]int](`pieceLinks([[0, 1], [1, 0]], ["▁ab", "c", "▁d"], ["▁x", "▁y", "z"])`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := [][2]int{{0, 1}, {0, 2}, {1, 1}, {1, 2}, {2, 0}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("pieceLinks = %v, want %v", got, want)
+	}
+}

@@ -16,6 +16,7 @@ import (
 // concurrently; attention graphs are built one at a time.
 type ModelBackend struct {
 	l      *train.Loaded
+	tok    train.Tokenizers // l.Tok; words for a Loaded without tokenizers
 	tr     *train.Translator
 	info   ModelInfo
 	attnMu sync.Mutex
@@ -29,15 +30,19 @@ type ModelBackend struct {
 // NewModelBackend serves the loaded model; weightsSHA256 identifies its
 // weights in GET /v1/model.
 func NewModelBackend(l *train.Loaded, weightsSHA256 string) (*ModelBackend, error) {
+	tok := l.Tok
+	if tok.Src == nil || tok.Tgt == nil {
+		tok = train.WordTokenizers()
+	}
 	cfg, err := configMap(l.Config)
 	if err != nil {
 		return nil, fmt.Errorf("serve %s: %w", l.Path, err)
 	}
 	info := ModelInfo{
-		Checkpoint: l.Path, Step: l.Step, WeightsSHA256: weightsSHA256, Tokenizer: "words",
+		Checkpoint: l.Path, Step: l.Step, WeightsSHA256: weightsSHA256, Tokenizer: string(tok.Kind()),
 		SrcVocab: l.Src.Size(), TgtVocab: l.Tgt.Size(), DefaultBeam: max(l.Config.Decode.Beam, 1), Config: cfg,
 	}
-	m := &ModelBackend{l: l, tr: l.Translator(), info: info, alignLayer: -1, alignHead: -1}
+	m := &ModelBackend{l: l, tok: tok, tr: l.Translator(), info: info, alignLayer: -1, alignHead: -1}
 	if g := l.Config.Train.GuidedAlignment; g.On() {
 		// The head trained towards the gold alignments, as train align
 		// reads by default.
@@ -62,17 +67,31 @@ func configMap(cfg *train.Config) (map[string]any, error) {
 // Info describes the model.
 func (m *ModelBackend) Info() ModelInfo { return m.info }
 
-// Tokenize splits text at white space, as train translate does. It is the
-// one place to change for a subword tokenizer.
-func (m *ModelBackend) Tokenize(text string) []string { return strings.Fields(text) }
+// Tokenize cuts text into the source tokens the model reads, as train
+// translate does: its whitespace-separated words for the words tokenizer,
+// else the pieces of the checkpoint's source tokenizer (<unk> for a text
+// whose characters the normalisation all removes). Blank text has none.
+func (m *ModelBackend) Tokenize(text string) []string {
+	fields := strings.Fields(text)
+	if m.tok.Words() || len(fields) == 0 {
+		return fields
+	}
+	if toks := m.tok.EncodeSource(strings.Join(fields, " ")); len(toks) > 0 {
+		return toks
+	}
+	return []string{data.Unk}
+}
 
 // Translate decodes srcs, each cut to the model's max_positions, in one
 // call of the translator with beam width k (1 = greedy) and the
 // checkpoint's length penalty. Finished sentences leave the decoder's
 // batch, so sentences of mixed lengths cost no padding, and each sentence's
 // output is the one train translate gives, whatever it is batched with.
-// want.Attention adds each pair's attention, want.Alignment its word
-// alignment (see wordAlignment).
+// want.Attention adds each pair's attention (between tokens: subword
+// pieces for a subword tokenizer), want.Alignment its word alignment (see
+// wordAlignment; with a subword tokenizer the pieces are merged into
+// words first, see pieceWords, and the Result's SourceWords and
+// TargetWords are the words its links index).
 func (m *ModelBackend) Translate(srcs [][]string, k int, want Want) ([]Result, error) {
 	maxLen := m.l.Model.Cfg.MaxPositions
 	ids := make([][]int, len(srcs))
@@ -90,7 +109,8 @@ func (m *ModelBackend) Translate(srcs [][]string, k int, want Want) ([]Result, e
 	}
 	res := make([]Result, len(srcs))
 	for i := range srcs {
-		res[i] = Result{Source: srcs[i], Target: m.l.Tgt.Decode(outs[i]), Score: scores[i]}
+		tgt := m.l.Tgt.Decode(outs[i])
+		res[i] = Result{Source: srcs[i], Target: tgt, Text: m.tok.Detokenize(tgt), Score: scores[i]}
 		if want.Attention || want.Alignment {
 			if err := m.attend(&res[i], ids[i], outs[i], want); err != nil {
 				return nil, err
@@ -109,9 +129,19 @@ func (m *ModelBackend) attend(r *Result, src, out []int, want Want) error {
 	if want.Attention {
 		r.Attn = a
 	}
-	if want.Alignment {
-		r.Alignment, err = wordAlignment(a.Cross, len(r.Target), len(r.Source), m.alignLayer, m.alignHead)
+	if !want.Alignment {
+		return nil
 	}
+	if m.tok.Words() {
+		r.Alignment, err = wordAlignment(a.Cross, len(r.Target), len(r.Source), m.alignLayer, m.alignHead)
+		return err
+	}
+	words, err := pieceWords(a.Cross, r.Source, r.Target)
+	if err != nil {
+		return fmt.Errorf("alignment: %w", err)
+	}
+	r.SourceWords, r.TargetWords = wordTexts(r.Source, m.tok.Src), wordTexts(r.Target, m.tok.Tgt)
+	r.Alignment, err = argmaxLinks(words, m.alignLayer, m.alignHead)
 	return err
 }
 

@@ -73,9 +73,13 @@ type translateResponse struct {
 	Tokens       tokensJSON    `json:"tokens"`
 	Attention    *attnResponse `json:"attention,omitempty"`
 	// Alignment holds per sentence the [source, target] index pairs of
-	// its word alignment (into tokens.source and tokens.target), when the
+	// its word alignment (into tokens.source and tokens.target, or into
+	// words.source and words.target when words is present), when the
 	// request asked for alignment or attention and the backend aligns.
 	Alignment [][][2]int `json:"alignment,omitempty"`
+	// Words holds, for a subword model's alignment, the words its pieces
+	// (tokens) make, which the alignment links.
+	Words *tokensJSON `json:"words,omitempty"`
 }
 
 type tokensJSON struct {
@@ -186,7 +190,16 @@ func response(res []Result, attention, self bool) *translateResponse {
 		}
 	}
 	for i, r := range res {
-		out.Translations[i] = joinTokens(r.Target)
+		out.Translations[i] = r.Text
+		if r.Text == "" {
+			out.Translations[i] = joinTokens(r.Target)
+		}
+		if r.SourceWords != nil || r.TargetWords != nil {
+			if out.Words == nil {
+				out.Words = &tokensJSON{Source: make([][]string, len(res)), Target: make([][]string, len(res))}
+			}
+			out.Words.Source[i], out.Words.Target[i] = r.SourceWords, r.TargetWords
+		}
 		out.Scores[i] = jsonFloat(r.Score)
 		out.Tokens.Source[i], out.Tokens.Target[i] = r.Source, r.Target
 		if r.Alignment != nil {
@@ -211,8 +224,8 @@ func response(res []Result, attention, self bool) *translateResponse {
 	return out
 }
 
-// joinTokens joins target tokens into the translation text; it is the one
-// place to change when subword tokenizers detokenize.
+// joinTokens joins target tokens into the translation text for a backend
+// that gives no Result.Text.
 func joinTokens(toks []string) string { return strings.Join(toks, " ") }
 
 // rounded copies attention weights rounded to 4 decimals (enough for a

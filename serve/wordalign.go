@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/seq2seq/transformer/align"
 	"github.com/seq2seq/transformer/data"
@@ -41,6 +42,14 @@ func wordAlignment(cross [][][][]float64, tgtLen, srcLen, layer, head int) ([][2
 	if err != nil {
 		return nil, fmt.Errorf("alignment: %w", err)
 	}
+	return argmaxLinks(words, layer, head)
+}
+
+// argmaxLinks links each target word of words
+// ([layer][head][target word][source word]) to the source word that layer
+// `layer` (-1: the last), head `head` (-1: the heads averaged) weighs
+// most, as sorted [source, target] pairs.
+func argmaxLinks(words [][][][]float64, layer, head int) ([][2]int, error) {
 	m, err := align.Select(words, layer, head)
 	if err != nil {
 		return nil, fmt.Errorf("alignment: %w", err)
@@ -58,7 +67,9 @@ func wordAlignment(cross [][][][]float64, tgtLen, srcLen, layer, head int) ([][2
 // align --report) against the gold alignments of the first n pairs of the
 // validation split in the checkpoint's data directory:
 // valid.{src,tgt,align}. Without those files the error wraps ErrNoGold.
-// Pairs with an empty side are skipped. ctx stops it between pairs.
+// Pairs with an empty side are skipped. The gold links are between the
+// whitespace-separated words of the split; a subword model's pieces are
+// merged into those words (see pairWords). ctx stops it between pairs.
 func (m *ModelBackend) ValidReport(ctx context.Context, n int) (*AlignmentReport, error) {
 	d := m.l.Config.Data
 	goldPath := filepath.Join(d.Dir, "valid.align")
@@ -89,11 +100,7 @@ func (m *ModelBackend) ValidReport(ctx context.Context, n int) (*AlignmentReport
 		if len(p.Src) == 0 || len(p.Tgt) == 0 {
 			continue
 		}
-		a, err := m.attention(m.l.Src.Encode(p.Src), m.l.Tgt.Encode(p.Tgt))
-		if err != nil {
-			return nil, fmt.Errorf("alignment report: valid pair %d: %w", i+1, err)
-		}
-		words, err := wordRows(a.Cross, len(p.Tgt), len(p.Src))
+		words, err := m.pairWords(p)
 		if err == nil {
 			err = rep.Add(words, gold[i])
 		}
@@ -103,4 +110,31 @@ func (m *ModelBackend) ValidReport(ctx context.Context, n int) (*AlignmentReport
 		scored++
 	}
 	return NewAlignmentReport(rep, "valid", scored), nil
+}
+
+// pairWords returns the cross-attention of a validation pair between its
+// words, [layer][head][target word][source word]: for the words tokenizer
+// the tokens are the words; otherwise each side, joined by spaces, is cut
+// by the checkpoint's tokenizer, and the pieces' attention is merged into
+// words (pieceWords), which must give the pair's word counts.
+func (m *ModelBackend) pairWords(p data.Pair) ([][][][]float64, error) {
+	src, tgt := p.Src, p.Tgt
+	if !m.tok.Words() {
+		src, tgt = m.tok.Src.Encode(strings.Join(p.Src, " ")), m.tok.Tgt.Encode(strings.Join(p.Tgt, " "))
+	}
+	a, err := m.attention(m.l.Src.Encode(src), m.l.Tgt.Encode(tgt))
+	if err != nil {
+		return nil, err
+	}
+	if m.tok.Words() {
+		return wordRows(a.Cross, len(tgt), len(src))
+	}
+	words, err := pieceWords(a.Cross, src, tgt)
+	if err != nil {
+		return nil, err
+	}
+	if m := words[0][0]; len(m) != len(p.Tgt) || len(m[0]) != len(p.Src) {
+		return nil, fmt.Errorf("the pieces of %d target and %d source words do not make as many words", len(p.Tgt), len(p.Src))
+	}
+	return words, nil
 }

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"math"
+	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/seq2seq/transformer/align"
 	"github.com/seq2seq/transformer/data"
@@ -21,12 +25,22 @@ type aligner struct {
 // that predicts target word j (its decoder input is BOS and the words
 // before j); the step that predicts EOS is dropped. The source has no BOS
 // or EOS, so columns are source words. A pair with an empty side has no
-// attention (nil).
+// attention (nil). With a subword tokenizer the model reads pieces (see
+// pieceCross) and the words are p's whitespace-separated words.
 func (a *aligner) cross(p data.Pair) ([][][][]float64, error) {
 	if len(p.Src) == 0 || len(p.Tgt) == 0 {
 		return nil, nil
 	}
-	att, err := a.tr.Attention(a.l.Src.Encode(p.Src), a.l.Tgt.Encode(p.Tgt))
+	if !a.l.Tok.Words() {
+		return a.pieceCross(p)
+	}
+	return a.forced(p.Src, p.Tgt)
+}
+
+// forced returns the cross-attention of the tokens src and tgt forced
+// through the model, cropped to [layer][head][len(tgt)][len(src)].
+func (a *aligner) forced(src, tgt []string) ([][][][]float64, error) {
+	att, err := a.tr.Attention(a.l.Src.Encode(src), a.l.Tgt.Encode(tgt))
 	if err != nil {
 		return nil, err
 	}
@@ -34,12 +48,47 @@ func (a *aligner) cross(p data.Pair) ([][][][]float64, error) {
 	for l, heads := range att.Cross {
 		out[l] = make([][][]float64, len(heads))
 		for h, m := range heads {
-			if out[l][h], err = align.Crop(m, len(p.Tgt), len(p.Src)); err != nil {
+			if out[l][h], err = align.Crop(m, len(tgt), len(src)); err != nil {
 				return nil, fmt.Errorf("layer %d head %d: %w", l, h, err)
 			}
 		}
 	}
 	return out, nil
+}
+
+// pieceCross is cross for a subword checkpoint: each side, its words
+// joined by spaces, is cut into pieces by the checkpoint's tokenizer (the
+// source as translate reads it: sourcePieces, cut to max_positions), the
+// piece-level attention is merged into words with align.MergePieces (a
+// source word receives the sum of its pieces' weights, a target word's row
+// is the mean of its pieces' rows; a piece starting with ▁ starts a word).
+// The merged words must be p's words (fewer source words when the source
+// was cut), else links would name the wrong words: an error.
+func (a *aligner) pieceCross(p data.Pair) ([][][][]float64, error) {
+	maxLen := a.l.Model.Cfg.MaxPositions
+	full := sourcePieces(a.l, p.Src, math.MaxInt)
+	src := full[:min(len(full), maxLen)]
+	tgt := a.l.Tok.Tgt.Encode(strings.Join(p.Tgt, " "))
+	if len(tgt) == 0 {
+		return nil, nil
+	}
+	att, err := a.forced(src, tgt)
+	if err != nil {
+		return nil, err
+	}
+	srcStarts, tgtStarts := align.WordStarts(src), align.WordStarts(tgt)
+	for l, heads := range att {
+		for h, m := range heads {
+			if att[l][h], err = align.MergePieces(m, srcStarts, tgtStarts); err != nil {
+				return nil, fmt.Errorf("layer %d head %d: %w", l, h, err)
+			}
+		}
+	}
+	srcWords, tgtWords := len(att[0][0][0]), len(att[0][0])
+	if tgtWords != len(p.Tgt) || srcWords > len(p.Src) || (srcWords < len(p.Src) && len(src) == len(full)) {
+		return nil, fmt.Errorf("the %s pieces make %d source and %d target words, the pair has %d and %d", a.l.Tok.Kind(), srcWords, tgtWords, len(p.Src), len(p.Tgt))
+	}
+	return att, nil
 }
 
 // alignAll aligns every pair with opt's layer, head and threshold.
@@ -111,8 +160,12 @@ func (a *aligner) validReport(dir string) (*align.Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	goldPath := filepath.Join(d.Dir, "valid.align")
+	if _, err := os.Stat(goldPath); errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("--best-head and --report need the validation split's gold alignments, and %s does not exist (a raw toy corpus, data.raw, has none: its words are not those of the word-level toy corpus); give --data a directory holding valid.{%s,%s,align}, or align with --gold FILE", goldPath, d.Src, d.Tgt)
+	}
 	srcLens, tgtLens := pairLengths(pairs)
-	gold, err := align.ReadFile(filepath.Join(d.Dir, "valid.align"), srcLens, tgtLens)
+	gold, err := align.ReadFile(goldPath, srcLens, tgtLens)
 	if err != nil {
 		return nil, fmt.Errorf("validation gold alignments: %w", err)
 	}

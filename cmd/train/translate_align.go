@@ -17,6 +17,11 @@ import (
 // model's default attention (defaultHead: the last layer's heads averaged,
 // or the guided head of a model trained with guided alignment). Source
 // words past the model's max_positions, which translate cuts, get no link.
+// With a subword tokenizer the links are between the words (whitespace-
+// separated) of the source line and of the detokenized translation: both
+// are cut into pieces again, the translation by the target tokenizer (its
+// pieces can differ from the ones the decoder chose), and the pieces'
+// attention is merged into words (aligner.pieceCross).
 func withAlignments(l *train.Loaded, tr *train.Translator, translate func([][]string) ([]string, error)) func([][]string) ([]string, error) {
 	a := &aligner{l: l, tr: tr}
 	layer, head, _ := defaultHead(l.Config)
@@ -28,7 +33,11 @@ func withAlignments(l *train.Loaded, tr *train.Translator, translate func([][]st
 		}
 		out := make([]string, len(hyps))
 		for i, h := range hyps {
-			p := data.Pair{Src: lines[i][:min(len(lines[i]), maxLen)], Tgt: strings.Fields(h)}
+			src := lines[i]
+			if l.Tok.Words() {
+				src = src[:min(len(src), maxLen)] // a subword source is cut as pieces (aligner.pieceCross)
+			}
+			p := data.Pair{Src: src, Tgt: strings.Fields(h)}
 			links, err := a.links(p, layer, head)
 			if err != nil {
 				return nil, fmt.Errorf("alignment of %q: %w", h, err)

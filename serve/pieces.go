@@ -1,0 +1,53 @@
+package serve
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/seq2seq/transformer/align"
+	"github.com/seq2seq/transformer/data/tokenize"
+)
+
+// pieceWords crops a pair's piece-level cross-attention
+// [layer][head][target piece+EOS][source piece] to its target pieces and
+// merges the pieces into words with align.MergePieces (a source word
+// receives the sum of its pieces' weights, a target word's row is the mean
+// of its pieces' rows; a piece starting with ▁ starts a word), giving
+// [layer][head][target word][source word], the shape wordRows gives for
+// the words tokenizer.
+func pieceWords(cross [][][][]float64, src, tgt []string) ([][][][]float64, error) {
+	rows, err := wordRows(cross, len(tgt), len(src))
+	if err != nil {
+		return nil, err
+	}
+	srcStarts, tgtStarts := align.WordStarts(src), align.WordStarts(tgt)
+	for l, heads := range rows {
+		for h, m := range heads {
+			if rows[l][h], err = align.MergePieces(m, srcStarts, tgtStarts); err != nil {
+				return nil, fmt.Errorf("layer %d head %d: %w", l, h, err)
+			}
+		}
+	}
+	return rows, nil
+}
+
+// wordTexts returns the detokenized text of each word of pieces (a piece
+// starting with ▁ starts a word), the words pieceWords merges into.
+func wordTexts(pieces []string, t tokenize.Tokenizer) []string {
+	var words []string
+	var word []string
+	flush := func() {
+		if len(word) > 0 {
+			words = append(words, strings.TrimSpace(t.Decode(word)))
+		}
+		word = nil
+	}
+	for i, start := range align.WordStarts(pieces) {
+		if start {
+			flush()
+		}
+		word = append(word, pieces[i])
+	}
+	flush()
+	return words
+}
