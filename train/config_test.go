@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/seq2seq/transformer/data"
 )
 
 // validTestConfig returns the defaults with the required name and seed set.
@@ -397,5 +399,42 @@ func TestConfigOverride(t *testing.T) {
 	}
 	if err := c.Override("train.steps"); err == nil || !strings.Contains(err.Error(), "want key=value") {
 		t.Errorf("Override(train.steps) = %v, want a key=value error", err)
+	}
+}
+
+// TestSynthConfig checks that configs/synth10k.yaml is valid, is the tiny
+// model on the cmd/synth corpus with the schedule its comments promise,
+// and that its files check fails until the corpus is written and passes
+// after.
+func TestSynthConfig(t *testing.T) {
+	cfg, err := LoadConfig("../configs/synth10k.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Fatalf("Validate() = %v, want nil", err)
+	}
+	tiny, err := LoadConfig("../configs/tiny.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Model != tiny.Model || cfg.Train.BatchSize != tiny.Train.BatchSize || cfg.Train.Workers != 2 {
+		t.Errorf("model %+v, batch %d, workers %d; want tiny's %+v, %d, 2", cfg.Model, cfg.Train.BatchSize, cfg.Train.Workers, tiny.Model, tiny.Train.BatchSize)
+	}
+	if cfg.Data.Toy || cfg.Data.Dir != "data/synth10k" || cfg.Train.Steps != 3000 || cfg.Train.EvalEvery != 1000 {
+		t.Errorf("toy %v, dir %q, steps %d, eval_every %d; want false, data/synth10k, 3000, 1000",
+			cfg.Data.Toy, cfg.Data.Dir, cfg.Train.Steps, cfg.Train.EvalEvery)
+	}
+	cfg.Data.Dir = filepath.Join(t.TempDir(), "synth")
+	if err := cfg.ValidateFiles(); err == nil {
+		t.Error("ValidateFiles() = nil without the corpus, want an error")
+	}
+	sc := data.DefaultSynthConfig(300, 200)
+	sc.Train, sc.Valid, sc.Test = 50, 10, 10
+	if err := data.WriteSynth(cfg.Data.Dir, cfg.Data.Src, cfg.Data.Tgt, sc); err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.ValidateFiles(); err != nil {
+		t.Errorf("ValidateFiles() = %v after cmd/synth's corpus was written, want nil", err)
 	}
 }
