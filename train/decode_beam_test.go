@@ -214,14 +214,15 @@ func TestBeamStopsEarly(t *testing.T) {
 }
 
 // TestBeamAtLeastGreedy decodes a trained toy model's test split with the
-// default length penalty (fairseq, alpha 1.25): beam 4's BLEU must be at
-// least greedy's, and its length ratio at most 0.03 below greedy's. (Here:
-// greedy 65.25 / 0.998, beam 4 66.84 / 0.971. The ratio cannot be held to
+// default length penalty (fairseq, alpha 1): beam 4's BLEU must be at
+// least greedy's, and its length ratio at most 0.035 below greedy's. (Here:
+// greedy 65.25 / 0.998, beam 4 66.30 / 0.964. The ratio cannot be held to
 // greedy's: the model itself prefers short outputs, and without a penalty
 // beam 4's ratio is 0.956, with GNMT's at alpha 0.6 0.959, both failing
-// here; fairseq at 1.6 reaches 0.995 on this model, but at 1.5 already
-// runs long on the README's 10k-vocabulary model: valid BLEU 9.03 against
-// greedy's 10.98, ratio 1.27.)
+// here; a stronger penalty closes the gap on this model (fairseq 1.25:
+// 0.971, 1.6: 0.995) but runs long on weaker models that loop: on the
+// README's Debian corpus fairseq 1.25 gives ratio 1.43 and BLEU 10.5
+// against greedy's 13.6, alpha 1 ratio 1.07 and BLEU 13.7.)
 func TestBeamAtLeastGreedy(t *testing.T) {
 	l, c := trainedToy(t)
 	tr := l.Translator()
@@ -246,7 +247,7 @@ func TestBeamAtLeastGreedy(t *testing.T) {
 	if b.Score < g.Score {
 		t.Errorf("beam 4: BLEU %.2f, want at least greedy's %.2f", b.Score, g.Score)
 	}
-	if b.Ratio < g.Ratio-0.03 {
-		t.Errorf("beam 4: length ratio %.3f, want at least greedy's %.3f - 0.03", b.Ratio, g.Ratio)
+	if b.Ratio < g.Ratio-0.035 {
+		t.Errorf("beam 4: length ratio %.3f, want at least greedy's %.3f - 0.035", b.Ratio, g.Ratio)
 	}
 }
