@@ -49,10 +49,17 @@ func dropUsageLine(s string) string {
 const usage = `usage:
   train --config FILE [--resume|--overwrite] [--steps N] [--out DIR] [--memprofile FILE] [--set KEY=VALUE]...
   train eval --config FILE [--checkpoint PATH] [--split test|valid] [--beam K] [--set KEY=VALUE]...
-  train translate --checkpoint PATH [--beam K] < SRC
-  train attention --checkpoint PATH --text "..." --out FILE.png [--layer L] [--head H|--average] [--self]
-  train bench --config FILE [--steps N] [--warmup N] [--memprofile FILE] [--set KEY=VALUE]...
-  train bleu REF [REF...] < HYP   [-w N] [-f json|text] [--tokenize 13a|none] [--lowercase]
+  train translate --checkpoint PATH [--beam K] [--alignments] < SRC
+  train attention --checkpoint PATH --text "..." --out FILE.png [--layer L] [--head H|--average] [--self] [--merge-pieces] [--target "..."] [--gold FILE|--links "i-j ..."]
+  train align --checkpoint PATH [--src F --tgt F] [--layer L] [--head H|--average|--best-head|--all-layers] [--threshold X] [--gold FILE] [--report] < "SRC ||| TGT"
+  train serve --checkpoint PATH [--addr 127.0.0.1:8080] [--max-batch N] [--batch-wait D] [--workers N] [--queue N] [--timeout D] ...
+  train bench-serve --checkpoint PATH --src FILE [--clients 1,8,64] [--beam K] ...
+  train export --checkpoint PATH --out model.safetensors
+  train import --safetensors F [--config FILE] [--src-vocab V] [--tgt-vocab V] --out DIR
+  train plot RUN_DIR [--out FILE.png]
+  train average RUN_DIR --last K --out DIR
+  train bench --config FILE [--steps N] [--warmup N] [--cpuprofile FILE] [--memprofile FILE] [--set KEY=VALUE]...
+  train bleu REF [REF...] < HYP   [-m bleu chrf] [-w N] [-f json|text] [--tokenize 13a|none] [--lowercase]
   train inspect CHECKPOINT
   train help
 
