@@ -1,7 +1,5 @@
 package train
 
-import "github.com/seq2seq/transformer/data/tokenize"
-
 // GuidedAlignmentConfig is train.guided_alignment: guided alignment (Garg
 // et al. 2019) adds to the training loss Weight times the cross-entropy
 // between one cross-attention head and the row-normalised gold alignment
@@ -25,15 +23,11 @@ func (g GuidedAlignmentConfig) LayerIndex(decoderLayers int) int {
 	return g.Layer
 }
 
-// validate checks the group against the model's decoder layers and heads
-// and the data's tokenizer: the gold links of {split}.align are between
-// words, so guided alignment needs data.tokenizer words (links expanded to
-// subword pieces are not supported yet).
-func (g GuidedAlignmentConfig) validate(v *validator, m ModelConfig, d DataConfig) {
+// validate checks the group against the model's decoder layers and heads.
+// Any data.tokenizer works: with subword or character pieces the gold word
+// links are expanded to the pieces (see attachLinks).
+func (g GuidedAlignmentConfig) validate(v *validator, m ModelConfig) {
 	v.finiteAtLeast("train.guided_alignment.weight", g.Weight, 0, false)
-	if g.On() && d.Tokenizer != "" && d.Tokenizer != string(tokenize.KindWords) {
-		v.fail("train.guided_alignment.weight", "%v needs data.tokenizer words: the gold alignments are word links and data.tokenizer %s cuts words into pieces (guided alignment on pieces is not supported); set train.guided_alignment.weight 0 or data.tokenizer words", g.Weight, d.Tokenizer)
-	}
 	if g.Layer < -1 || (m.DecoderLayers > 0 && g.Layer >= m.DecoderLayers) {
 		v.fail("train.guided_alignment.layer", "%d must be -1 (the last) or a decoder layer in [0, %d)", g.Layer, m.DecoderLayers)
 	}

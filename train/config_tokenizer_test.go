@@ -19,14 +19,9 @@ func TestTokenizerConfigErrors(t *testing.T) {
 		{"model without spm", func(d *DataConfig) { d.SPMModel = "x.model" }, []string{"data.spm_model", "only by data.tokenizer sentencepiece"}},
 		{"raw without toy", func(d *DataConfig) { d.Raw, d.Toy = true, false }, []string{"data.raw", "data.toy"}},
 		{"bpe with max_vocab", func(d *DataConfig) { d.Tokenizer, d.MaxVocab = "bpe", 100 }, []string{"data.max_vocab", "data.vocab_size"}},
-		{"bpe with guided alignment", func(d *DataConfig) { d.Tokenizer = "bpe" }, []string{"train.guided_alignment.weight", "data.tokenizer words", "data.tokenizer bpe"}},
-		{"chars with guided alignment", func(d *DataConfig) { d.Tokenizer = "chars" }, []string{"train.guided_alignment.weight", "data.tokenizer chars"}},
 	}
 	for _, tt := range tests {
 		c := validTestConfig()
-		if strings.Contains(tt.name, "guided") {
-			c.Train.GuidedAlignment = GuidedAlignmentConfig{Weight: 0.5, Layer: -1}
-		}
 		tt.change(&c.Data)
 		err := c.Validate()
 		for _, w := range tt.want {
@@ -42,9 +37,12 @@ func TestTokenizerConfigErrors(t *testing.T) {
 			t.Errorf("data.tokenizer %s: Validate() = %v, want nil", kind, err)
 		}
 	}
-	c := validTestConfig()
-	c.Train.GuidedAlignment = GuidedAlignmentConfig{Weight: 0.5, Layer: -1}
-	if err := c.Validate(); err != nil {
-		t.Errorf("guided alignment with data.tokenizer words: Validate() = %v, want nil", err)
+	for _, kind := range []string{"words", "chars", "bpe"} { // guided alignment expands word links to pieces
+		c := validTestConfig()
+		c.Data.Tokenizer = kind
+		c.Train.GuidedAlignment = GuidedAlignmentConfig{Weight: 0.5, Layer: -1}
+		if err := c.Validate(); err != nil {
+			t.Errorf("guided alignment with data.tokenizer %s: Validate() = %v, want nil", kind, err)
+		}
 	}
 }

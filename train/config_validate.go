@@ -86,7 +86,7 @@ func (c *Config) validate(file string, lines map[string]int) error {
 	c.Data.validate(v)
 	c.Model.validate(v, c.Data.MaxLen, c.Data.Bucket)
 	c.Train.validate(v)
-	c.Train.GuidedAlignment.validate(v, c.Model, c.Data)
+	c.Train.GuidedAlignment.validate(v, c.Model)
 	c.Decode.validate(v)
 	return errors.Join(v.errs...)
 }

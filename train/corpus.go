@@ -112,7 +112,7 @@ func LoadCorpusWith(cfg *Config, toks Tokenizers, src, tgt *data.Vocab, log io.W
 	}
 	var dropped int
 	train := encode(splits["train"])
-	if err := attachLinks(cfg, splits["train"], train); err != nil {
+	if err := attachLinks(cfg, toks, splits["train"], train); err != nil {
 		return nil, err
 	}
 	c.Train, dropped = data.FilterLength(train, d.MaxLen)
