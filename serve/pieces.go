@@ -1,7 +1,6 @@
 package serve
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/seq2seq/transformer/align"
@@ -20,13 +19,8 @@ func pieceWords(cross [][][][]float64, src, tgt []string) ([][][][]float64, erro
 	if err != nil {
 		return nil, err
 	}
-	srcStarts, tgtStarts := align.WordStarts(src), align.WordStarts(tgt)
-	for l, heads := range rows {
-		for h, m := range heads {
-			if rows[l][h], err = align.MergePieces(m, srcStarts, tgtStarts); err != nil {
-				return nil, fmt.Errorf("layer %d head %d: %w", l, h, err)
-			}
-		}
+	if err := align.MergeEveryHead(rows, src, tgt); err != nil {
+		return nil, err
 	}
 	return rows, nil
 }
