@@ -83,6 +83,27 @@ func MergeEveryHead(att [][][][]float64, src, tgt []string) error {
 	return nil
 }
 
+// WordTexts returns the text of each word of pieces (see WordStarts), its
+// pieces joined by decode and trimmed of surrounding space.
+func WordTexts(pieces []string, decode func([]string) string) []string {
+	var words []string
+	var word []string
+	flush := func() {
+		if len(word) > 0 {
+			words = append(words, strings.TrimSpace(decode(word)))
+		}
+		word = nil
+	}
+	for i, start := range WordStarts(pieces) {
+		if start {
+			flush()
+		}
+		word = append(word, pieces[i])
+	}
+	flush()
+	return words
+}
+
 // MergeLinks maps piece-level links to word-level links (the union: a word
 // pair is linked when any of their pieces are), sorted; a pair linked both
 // sure and possible stays sure.

@@ -1,11 +1,6 @@
 package serve
 
-import (
-	"strings"
-
-	"github.com/seq2seq/transformer/align"
-	"github.com/seq2seq/transformer/data/tokenize"
-)
+import "github.com/seq2seq/transformer/align"
 
 // pieceWords crops a pair's piece-level cross-attention
 // [layer][head][target piece+EOS][source piece] to its target pieces and
@@ -23,25 +18,4 @@ func pieceWords(cross [][][][]float64, src, tgt []string) ([][][][]float64, erro
 		return nil, err
 	}
 	return rows, nil
-}
-
-// wordTexts returns the detokenized text of each word of pieces (a piece
-// starting with ▁ starts a word), the words pieceWords merges into.
-func wordTexts(pieces []string, t tokenize.Tokenizer) []string {
-	var words []string
-	var word []string
-	flush := func() {
-		if len(word) > 0 {
-			words = append(words, strings.TrimSpace(t.Decode(word)))
-		}
-		word = nil
-	}
-	for i, start := range align.WordStarts(pieces) {
-		if start {
-			flush()
-		}
-		word = append(word, pieces[i])
-	}
-	flush()
-	return words
 }
