@@ -66,6 +66,44 @@ func MergePieces(m [][]float64, srcStarts, tgtStarts []bool) ([][]float64, error
 	return out, nil
 }
 
+// MergeEveryHead merges, in place, every matrix of att
+// ([layer][head][target piece][source piece]) into words with MergePieces,
+// src and tgt being the source and target pieces; errors name the layer and
+// head.
+func MergeEveryHead(att [][][][]float64, src, tgt []string) error {
+	srcStarts, tgtStarts := WordStarts(src), WordStarts(tgt)
+	for l, heads := range att {
+		for h, m := range heads {
+			var err error
+			if att[l][h], err = MergePieces(m, srcStarts, tgtStarts); err != nil {
+				return fmt.Errorf("layer %d head %d: %w", l, h, err)
+			}
+		}
+	}
+	return nil
+}
+
+// WordTexts returns the text of each word of pieces (see WordStarts), its
+// pieces joined by decode and trimmed of surrounding space.
+func WordTexts(pieces []string, decode func([]string) string) []string {
+	var words []string
+	var word []string
+	flush := func() {
+		if len(word) > 0 {
+			words = append(words, strings.TrimSpace(decode(word)))
+		}
+		word = nil
+	}
+	for i, start := range WordStarts(pieces) {
+		if start {
+			flush()
+		}
+		word = append(word, pieces[i])
+	}
+	flush()
+	return words
+}
+
 // MergeLinks maps piece-level links to word-level links (the union: a word
 // pair is linked when any of their pieces are), sorted; a pair linked both
 // sure and possible stays sure.

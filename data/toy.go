@@ -210,6 +210,21 @@ func WriteToy(dir, srcExt, tgtExt string, cfg ToyConfig) error {
 	return nil
 }
 
+// missingCorpusFiles returns the paths of the six corpus files
+// {dir}/{train,valid,test}.{srcExt,tgtExt} that cannot be stat'ed.
+func missingCorpusFiles(dir, srcExt, tgtExt string) []string {
+	var missing []string
+	for _, split := range toySplits {
+		for _, ext := range []string{srcExt, tgtExt} {
+			p := filepath.Join(dir, split+"."+ext)
+			if _, err := os.Stat(p); err != nil {
+				missing = append(missing, p)
+			}
+		}
+	}
+	return missing
+}
+
 // toySplitPairs generates the toy corpus as its splits in toySplits order.
 func toySplitPairs(cfg ToyConfig) ([3][]ToyPair, error) {
 	train, valid, test, err := GenerateToyAligned(cfg)
@@ -222,15 +237,7 @@ func toySplitPairs(cfg ToyConfig) ([3][]ToyPair, error) {
 // error naming the missing ones, so a corpus of the user's is never
 // overwritten.
 func EnsureToy(dir, srcExt, tgtExt string, cfg ToyConfig) (generated bool, err error) {
-	var missing []string
-	for _, split := range toySplits {
-		for _, ext := range []string{srcExt, tgtExt} {
-			p := filepath.Join(dir, split+"."+ext)
-			if _, err := os.Stat(p); err != nil {
-				missing = append(missing, p)
-			}
-		}
-	}
+	missing := missingCorpusFiles(dir, srcExt, tgtExt)
 	switch len(missing) {
 	case 0:
 		return false, ensureToyAlign(dir, srcExt, tgtExt, cfg)

@@ -223,17 +223,5 @@ func TestToyAlignGolden(t *testing.T) {
 	for _, p := range train[:20] {
 		b.WriteString(align.FormatLine(p.Links) + "\n")
 	}
-	path := filepath.Join("testdata", "toy_head_align.golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if b.String() != string(want) {
-		t.Errorf("toy alignments changed (run with -update if intended):\ngot\n%s\nwant\n%s", b.String(), want)
-	}
+	checkGolden(t, "toy_head_align.golden", "toy alignments", b.String())
 }

@@ -113,10 +113,17 @@ func TestToyGolden(t *testing.T) {
 	for _, p := range train[:20] {
 		b.WriteString(strings.Join(p.Src, " ") + "\t" + strings.Join(p.Tgt, " ") + "\n")
 	}
-	path := filepath.Join("testdata", "toy_head.golden")
+	checkGolden(t, "toy_head.golden", "toy corpus head", b.String())
+}
+
+// checkGolden compares got with testdata/name, first writing got there
+// under -update; what names the contents in the error.
+func checkGolden(t *testing.T, name, what, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
 	if *update {
 		os.MkdirAll("testdata", 0o755)
-		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -124,8 +131,8 @@ func TestToyGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b.String() != string(want) {
-		t.Errorf("toy corpus head changed (run with -update if intended):\ngot\n%s\nwant\n%s", b.String(), want)
+	if got != string(want) {
+		t.Errorf("%s changed (run with -update if intended):\ngot\n%s\nwant\n%s", what, got, want)
 	}
 }
 

@@ -122,15 +122,7 @@ func WriteToyRaw(dir, srcExt, tgtExt string, cfg ToyConfig) error {
 // files exists, does nothing when all exist, and otherwise writes nothing
 // and returns an error naming the missing files, like EnsureToy.
 func EnsureToyRaw(dir, srcExt, tgtExt string, cfg ToyConfig) (generated bool, err error) {
-	var missing []string
-	for _, split := range []string{"train", "valid", "test"} {
-		for _, ext := range []string{srcExt, tgtExt} {
-			p := filepath.Join(dir, split+"."+ext)
-			if _, err := os.Stat(p); err != nil {
-				missing = append(missing, p)
-			}
-		}
-	}
+	missing := missingCorpusFiles(dir, srcExt, tgtExt)
 	switch len(missing) {
 	case 0:
 		return false, nil

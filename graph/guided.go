@@ -66,20 +66,10 @@ func (op *guidedOp) WriteHash(h hash.Hash) { writeHash(h, op) }
 func (op *guidedOp) Hashcode() uint32      { return hashOf(op) }
 
 func (op *guidedOp) Do(vals ...G.Value) (G.Value, error) {
-	ts, err := tensorsOf("guided alignment", vals)
-	if err != nil {
-		return nil, err
-	}
-	var loss float64
-	switch ts[0].Dtype() {
-	case tensor.Float32:
-		loss = guidedForward(ts[0].Float32s(), ts[1].Float32s(), op.geometry(ts[1].Shape()), op.weight)
-	case tensor.Float64:
-		loss = guidedForward(ts[0].Float64s(), ts[1].Float64s(), op.geometry(ts[1].Shape()), op.weight)
-	default:
-		return nil, fmt.Errorf("guided alignment: unsupported dtype %v", ts[0].Dtype())
-	}
-	return scalarValue(ts[0].Dtype(), loss)
+	g := op.geometry(vals[1].Shape())
+	return scalarLoss("guided alignment", vals,
+		func(p, q []float32) (float64, error) { return guidedForward(p, q, g, op.weight), nil },
+		func(p, q []float64) (float64, error) { return guidedForward(p, q, g, op.weight), nil })
 }
 
 // guidedGeom locates the guided head's rows: batch sentences, t × s
@@ -131,11 +121,7 @@ func guidedForward[T float](probs, gold []T, g guidedGeom, weight float64) float
 func (op *guidedOp) DiffWRT(int) []bool { return []bool{true, false} }
 
 func (op *guidedOp) SymDiff(inputs G.Nodes, _, grad *G.Node) (G.Nodes, error) {
-	d, err := G.ApplyOp(&guidedGradOp{heads: op.heads, head: op.head, weight: op.weight}, inputs[0], inputs[1], grad)
-	if err != nil {
-		return nil, err
-	}
-	return G.Nodes{d, nil}, nil
+	return firstInputGrad(&guidedGradOp{heads: op.heads, head: op.head, weight: op.weight}, inputs, grad)
 }
 
 // guidedGradOp maps (probs, gold, dloss) to dprobs: -dloss · weight ·
@@ -163,13 +149,9 @@ func (op *guidedGradOp) WriteHash(h hash.Hash) { writeHash(h, op) }
 func (op *guidedGradOp) Hashcode() uint32      { return hashOf(op) }
 
 func (op *guidedGradOp) Do(vals ...G.Value) (G.Value, error) {
-	ts, err := tensorsOf("guided alignment grad", vals[:2])
+	ts, dloss, err := lossGradInputs("guided alignment grad", vals)
 	if err != nil {
 		return nil, err
-	}
-	dloss, err := scalarOf(vals[2])
-	if err != nil {
-		return nil, fmt.Errorf("guided alignment grad: %w", err)
 	}
 	out := op.newOut(ts[0].Dtype(), ts[0].Shape(), true) // other heads and rows stay 0
 	g := guidedGeom{batch: ts[1].Shape()[0], t: ts[1].Shape()[1], s: ts[1].Shape()[2], heads: op.heads, head: op.head}

@@ -123,3 +123,51 @@ func lastDimOf(v G.Value) int {
 	}
 	return s[len(s)-1]
 }
+
+// scalarLoss runs a two-input loss kernel whose output is a scalar of the
+// inputs' dtype: it checks the inputs and calls f32 or f64 with their data.
+// Errors name the op.
+func scalarLoss(name string, vals []G.Value, f32 func(a, b []float32) (float64, error), f64 func(a, b []float64) (float64, error)) (G.Value, error) {
+	ts, err := tensorsOf(name, vals)
+	if err != nil {
+		return nil, err
+	}
+	var loss float64
+	switch ts[0].Dtype() {
+	case tensor.Float32:
+		loss, err = f32(ts[0].Float32s(), ts[1].Float32s())
+	case tensor.Float64:
+		loss, err = f64(ts[0].Float64s(), ts[1].Float64s())
+	default:
+		return nil, fmt.Errorf("%s: unsupported dtype %v", name, ts[0].Dtype())
+	}
+	if err != nil {
+		return nil, err
+	}
+	return scalarValue(ts[0].Dtype(), loss)
+}
+
+// lossGradInputs checks the inputs (x, target, dloss) of a loss's gradient
+// op and returns x and target as tensors and dloss as a float64. Errors
+// name the op.
+func lossGradInputs(name string, vals []G.Value) ([]*tensor.Dense, float64, error) {
+	ts, err := tensorsOf(name, vals[:2])
+	if err != nil {
+		return nil, 0, err
+	}
+	dloss, err := scalarOf(vals[2])
+	if err != nil {
+		return nil, 0, fmt.Errorf("%s: %w", name, err)
+	}
+	return ts, dloss, nil
+}
+
+// firstInputGrad applies gradOp to (x, target, grad), the gradient of a
+// loss differentiated only in its first input x; the target gets none.
+func firstInputGrad(gradOp G.Op, inputs G.Nodes, grad *G.Node) (G.Nodes, error) {
+	d, err := G.ApplyOp(gradOp, inputs[0], inputs[1], grad)
+	if err != nil {
+		return nil, err
+	}
+	return G.Nodes{d, nil}, nil
+}

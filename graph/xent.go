@@ -44,23 +44,10 @@ func (op *xentOp) WriteHash(h hash.Hash)                          { writeHash(h,
 func (op *xentOp) Hashcode() uint32                               { return hashOf(op) }
 
 func (op *xentOp) Do(vals ...G.Value) (G.Value, error) {
-	ts, err := tensorsOf("cross-entropy", vals)
-	if err != nil {
-		return nil, err
-	}
-	var loss float64
-	switch ts[0].Dtype() {
-	case tensor.Float32:
-		loss, err = xentForward(ts[0].Float32s(), ts[1].Float32s(), lastDimOf(ts[0]), op.eps, op.pad)
-	case tensor.Float64:
-		loss, err = xentForward(ts[0].Float64s(), ts[1].Float64s(), lastDimOf(ts[0]), op.eps, op.pad)
-	default:
-		return nil, fmt.Errorf("cross-entropy: unsupported dtype %v", ts[0].Dtype())
-	}
-	if err != nil {
-		return nil, err
-	}
-	return scalarValue(ts[0].Dtype(), loss)
+	v := lastDimOf(vals[0])
+	return scalarLoss("cross-entropy", vals,
+		func(x, t []float32) (float64, error) { return xentForward(x, t, v, op.eps, op.pad) },
+		func(x, t []float64) (float64, error) { return xentForward(x, t, v, op.eps, op.pad) })
 }
 
 // logSumExp returns log(sum(exp(row - max))) + max of one row, using
@@ -124,11 +111,7 @@ func xentForward[T float](logits, targets []T, v int, eps float64, pad int) (flo
 func (op *xentOp) DiffWRT(int) []bool { return []bool{true, false} }
 
 func (op *xentOp) SymDiff(inputs G.Nodes, _, grad *G.Node) (G.Nodes, error) {
-	d, err := G.ApplyOp(&xentGradOp{eps: op.eps, pad: op.pad, inPlace: outputUnread(inputs[0])}, inputs[0], inputs[1], grad)
-	if err != nil {
-		return nil, err
-	}
-	return G.Nodes{d, nil}, nil
+	return firstInputGrad(&xentGradOp{eps: op.eps, pad: op.pad, inPlace: outputUnread(inputs[0])}, inputs, grad)
 }
 
 // xentGradOp maps (logits, targets, dloss) to dlogits =
@@ -206,13 +189,9 @@ func (op *xentGradOp) UsePreallocDo(prealloc G.Value, vals ...G.Value) (G.Value,
 }
 
 func (op *xentGradOp) do(inPlace bool, vals []G.Value) (G.Value, error) {
-	ts, err := tensorsOf("cross-entropy grad", vals[:2])
+	ts, dloss, err := lossGradInputs("cross-entropy grad", vals)
 	if err != nil {
 		return nil, err
-	}
-	dloss, err := scalarOf(vals[2])
-	if err != nil {
-		return nil, fmt.Errorf("cross-entropy grad: %w", err)
 	}
 	var out *tensor.Dense
 	if inPlace {

@@ -7,6 +7,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/seq2seq/transformer/align"
 	"github.com/seq2seq/transformer/data"
 	"github.com/seq2seq/transformer/train"
 	"github.com/seq2seq/transformer/train/infer"
@@ -140,7 +141,7 @@ func (m *ModelBackend) attend(r *Result, src, out []int, want Want) error {
 	if err != nil {
 		return fmt.Errorf("alignment: %w", err)
 	}
-	r.SourceWords, r.TargetWords = wordTexts(r.Source, m.tok.Src), wordTexts(r.Target, m.tok.Tgt)
+	r.SourceWords, r.TargetWords = align.WordTexts(r.Source, m.tok.Src.Decode), align.WordTexts(r.Target, m.tok.Tgt.Decode)
 	r.Alignment, err = argmaxLinks(words, m.alignLayer, m.alignHead)
 	return err
 }

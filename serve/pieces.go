@@ -1,12 +1,6 @@
 package serve
 
-import (
-	"fmt"
-	"strings"
-
-	"github.com/seq2seq/transformer/align"
-	"github.com/seq2seq/transformer/data/tokenize"
-)
+import "github.com/seq2seq/transformer/align"
 
 // pieceWords crops a pair's piece-level cross-attention
 // [layer][head][target piece+EOS][source piece] to its target pieces and
@@ -20,34 +14,8 @@ func pieceWords(cross [][][][]float64, src, tgt []string) ([][][][]float64, erro
 	if err != nil {
 		return nil, err
 	}
-	srcStarts, tgtStarts := align.WordStarts(src), align.WordStarts(tgt)
-	for l, heads := range rows {
-		for h, m := range heads {
-			if rows[l][h], err = align.MergePieces(m, srcStarts, tgtStarts); err != nil {
-				return nil, fmt.Errorf("layer %d head %d: %w", l, h, err)
-			}
-		}
+	if err := align.MergeEveryHead(rows, src, tgt); err != nil {
+		return nil, err
 	}
 	return rows, nil
-}
-
-// wordTexts returns the detokenized text of each word of pieces (a piece
-// starting with ▁ starts a word), the words pieceWords merges into.
-func wordTexts(pieces []string, t tokenize.Tokenizer) []string {
-	var words []string
-	var word []string
-	flush := func() {
-		if len(word) > 0 {
-			words = append(words, strings.TrimSpace(t.Decode(word)))
-		}
-		word = nil
-	}
-	for i, start := range align.WordStarts(pieces) {
-		if start {
-			flush()
-		}
-		word = append(word, pieces[i])
-	}
-	flush()
-	return words
 }

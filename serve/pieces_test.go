@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/seq2seq/transformer/align"
 	"github.com/seq2seq/transformer/data"
 	"github.com/seq2seq/transformer/data/tokenize"
 	"github.com/seq2seq/transformer/train"
@@ -42,8 +43,8 @@ func TestPieceWords(t *testing.T) {
 	if _, err := pieceWords(cross, src, append(tgt, "w", "v")); err == nil {
 		t.Errorf("pieceWords with more target pieces than rows: no error")
 	}
-	if got := wordTexts(src, tokenize.Chars{}); !slices.Equal(got, []string{"abc", "d"}) {
-		t.Errorf("wordTexts(%q) = %q, want [abc d]", src, got)
+	if got := align.WordTexts(src, tokenize.Chars{}.Decode); !slices.Equal(got, []string{"abc", "d"}) {
+		t.Errorf("align.WordTexts(%q) = %q, want [abc d]", src, got)
 	}
 }
 

@@ -1,9 +1,7 @@
 package train
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -78,18 +76,8 @@ func guidedMicro(t *testing.T, dir string, workers int) *Config {
 // one are left out).
 func readGuided(t *testing.T, runDir string) map[int]float64 {
 	t.Helper()
-	f, err := os.Open(filepath.Join(runDir, "metrics.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	out := map[int]float64{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		var r Record
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			t.Fatalf("metrics line %q: %v", sc.Text(), err)
-		}
+	for _, r := range readRecords(t, runDir) {
 		if r.GuidedLoss != nil {
 			out[r.Step] = *r.GuidedLoss
 		}

@@ -240,6 +240,19 @@ func TestValidLossReleasesGraphs(t *testing.T) {
 	}
 }
 
+// twoWorkerSession opens a dry-run session of the micro config with two
+// workers; the caller closes it.
+func twoWorkerSession(t *testing.T) (*Config, *Session) {
+	t.Helper()
+	cfg := microConfig(t, t.TempDir())
+	cfg.Train.Workers = 2
+	s, err := NewSession(cfg, Options{DryRun: true, Log: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg, s
+}
+
 // TestValidationSharesTrainingPool checks that validation draws from the
 // first training worker's pool, left full of a training step's values, and
 // gives the loss of a cache with a pool of its own; and that training goes
@@ -249,12 +262,7 @@ func TestValidationSharesTrainingPool(t *testing.T) {
 		t.Skip("training runs skipped in -short mode")
 	}
 	losses := func(validate bool) (vl float64, trained []float64) {
-		cfg := microConfig(t, t.TempDir())
-		cfg.Train.Workers = 2
-		s, err := NewSession(cfg, Options{DryRun: true, Log: io.Discard})
-		if err != nil {
-			t.Fatal(err)
-		}
+		cfg, s := twoWorkerSession(t)
 		defer s.Close()
 		r := s.r
 		if r.eval.pool != r.train.pool {
@@ -263,6 +271,7 @@ func TestValidationSharesTrainingPool(t *testing.T) {
 		for i := 0; i < 6; i++ {
 			if i == 3 && validate {
 				before := r.train.pool.Bytes()
+				var err error
 				if vl, err = validLoss(r.eval, r.corpus.Valid, cfg.Train.BatchSize, cfg.Data.Bucket); err != nil {
 					t.Fatal(err)
 				}
@@ -304,12 +313,7 @@ func TestDropGraphsEmptiesPools(t *testing.T) {
 	if testing.Short() {
 		t.Skip("training runs skipped in -short mode")
 	}
-	cfg := microConfig(t, t.TempDir())
-	cfg.Train.Workers = 2
-	s, err := NewSession(cfg, Options{DryRun: true, Log: io.Discard})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg, s := twoWorkerSession(t)
 	defer s.Close()
 	for i := 0; i < 2; i++ {
 		if _, err := s.Step(); err != nil {

@@ -1,10 +1,7 @@
 package train
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -26,18 +23,8 @@ func microConfig(t *testing.T, dir string) *Config {
 // readLosses returns metrics.jsonl's loss by step.
 func readLosses(t *testing.T, runDir string) map[int]float64 {
 	t.Helper()
-	f, err := os.Open(filepath.Join(runDir, "metrics.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	out := map[int]float64{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		var r Record
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			t.Fatalf("metrics line %q: %v", sc.Text(), err)
-		}
+	for _, r := range readRecords(t, runDir) {
 		if _, dup := out[r.Step]; dup {
 			t.Fatalf("metrics has step %d twice", r.Step)
 		}

@@ -76,13 +76,8 @@ func (a *aligner) pieceCross(p data.Pair) ([][][][]float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	srcStarts, tgtStarts := align.WordStarts(src), align.WordStarts(tgt)
-	for l, heads := range att {
-		for h, m := range heads {
-			if att[l][h], err = align.MergePieces(m, srcStarts, tgtStarts); err != nil {
-				return nil, fmt.Errorf("layer %d head %d: %w", l, h, err)
-			}
-		}
+	if err := align.MergeEveryHead(att, src, tgt); err != nil {
+		return nil, err
 	}
 	srcWords, tgtWords := len(att[0][0][0]), len(att[0][0])
 	if tgtWords != len(p.Tgt) || srcWords > len(p.Src) || (srcWords < len(p.Src) && len(src) == len(full)) {
@@ -94,17 +89,10 @@ func (a *aligner) pieceCross(p data.Pair) ([][][][]float64, error) {
 // alignAll aligns every pair with opt's layer, head and threshold.
 func (a *aligner) alignAll(pairs []data.Pair, opt alignOptions) ([][]align.Link, error) {
 	out := make([][]align.Link, len(pairs))
-	for i, p := range pairs {
-		att, err := a.cross(p)
-		if err != nil {
-			return nil, fmt.Errorf("pair %d: %w", i+1, err)
-		}
-		if att == nil {
-			continue
-		}
+	err := a.eachCross(pairs, func(i int, att [][][][]float64) error {
 		m, err := selectMatrix(att, opt)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if opt.threshold > 0 {
 			out[i] = align.Threshold(m, opt.threshold)
@@ -112,8 +100,31 @@ func (a *aligner) alignAll(pairs []data.Pair, opt alignOptions) ([][]align.Link,
 			out[i] = align.Argmax(m)
 		}
 		align.Sort(out[i])
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
+}
+
+// eachCross calls f with the index and cross-attention of every pair that
+// has some (see cross), stopping at the first error; cross's errors name
+// the pair, from 1.
+func (a *aligner) eachCross(pairs []data.Pair, f func(i int, att [][][][]float64) error) error {
+	for i, p := range pairs {
+		att, err := a.cross(p)
+		if err != nil {
+			return fmt.Errorf("pair %d: %w", i+1, err)
+		}
+		if att == nil {
+			continue
+		}
+		if err := f(i, att); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // selectMatrix picks opt's attention matrix of one pair: every layer and
@@ -129,17 +140,14 @@ func selectMatrix(att [][][][]float64, opt alignOptions) ([][]float64, error) {
 func (a *aligner) report(pairs []data.Pair, gold [][]align.Link) (*align.Report, error) {
 	cfg := a.l.Model.Cfg
 	rep := align.NewReport(cfg.DecoderLayers, cfg.Heads)
-	for i, p := range pairs {
-		att, err := a.cross(p)
-		if err != nil {
-			return nil, fmt.Errorf("pair %d: %w", i+1, err)
-		}
-		if att == nil {
-			continue
-		}
+	err := a.eachCross(pairs, func(i int, att [][][][]float64) error {
 		if err := rep.Add(att, gold[i]); err != nil {
-			return nil, fmt.Errorf("pair %d: %w", i+1, err)
+			return fmt.Errorf("pair %d: %w", i+1, err)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return rep, nil
 }

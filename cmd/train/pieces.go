@@ -54,33 +54,17 @@ func mergeMap(l *train.Loaded, m heatmap.Map, cross bool) (heatmap.Map, error) {
 	if err != nil {
 		return heatmap.Map{}, fmt.Errorf("--merge-pieces: %w", err)
 	}
-	rows := wordLabels(m.Rows, rowStarts, rowTok, cross)
-	cols := wordLabels(m.Cols, colStarts, l.Tok.Src, false)
+	rows := wordLabels(m.Rows, rowTok, cross)
+	cols := wordLabels(m.Cols, l.Tok.Src, false)
 	return heatmap.Map{Title: m.Title + ", pieces merged into words", Rows: rows, Cols: cols, Values: values}, nil
 }
 
-// wordLabels returns the detokenized text of each word of pieces, whose
-// word starts are starts; with eos the last piece is <eos> and kept as is.
-func wordLabels(pieces []string, starts []bool, t tokenize.Tokenizer, eos bool) []string {
-	var labels []string
-	var word []string
-	flush := func() {
-		if len(word) > 0 {
-			labels = append(labels, strings.TrimSpace(t.Decode(word)))
-		}
-		word = nil
+// wordLabels returns the detokenized text of each word of pieces (see
+// align.WordTexts); with eos the last piece is <eos> and kept as is.
+func wordLabels(pieces []string, t tokenize.Tokenizer, eos bool) []string {
+	if !eos || len(pieces) == 0 {
+		return align.WordTexts(pieces, t.Decode)
 	}
-	for i, p := range pieces {
-		if eos && i == len(pieces)-1 {
-			flush()
-			labels = append(labels, p)
-			continue
-		}
-		if starts[i] {
-			flush()
-		}
-		word = append(word, p)
-	}
-	flush()
-	return labels
+	n := len(pieces) - 1
+	return append(align.WordTexts(pieces[:n], t.Decode), pieces[n])
 }

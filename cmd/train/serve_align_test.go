@@ -128,7 +128,7 @@ func TestServeCmdReport(t *testing.T) {
 		{"0", 404, 0},
 	}
 	for _, tc := range tests {
-		url, stop := startServe(t, "--checkpoint", runDir, "--addr", "127.0.0.1:0", "--report-sentences", tc.n)
+		url, stop, _ := startServe(t, "--checkpoint", runDir, "--addr", "127.0.0.1:0", "--report-sentences", tc.n)
 		var status int
 		var body struct {
 			Sentences int
@@ -157,14 +157,14 @@ func TestServeCmdReport(t *testing.T) {
 }
 
 // startServe runs train serve with args until stop is called, and returns
-// its URL.
-func startServe(t *testing.T, args ...string) (url string, stop func() error) {
+// its URL and a reader of what it has written to stderr so far.
+func startServe(t *testing.T, args ...string) (url string, stop func() error, stderr func() string) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	var stdout, stderr syncBuffer
+	var stdout, errOut syncBuffer
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, append([]string{"serve"}, args...), strings.NewReader(""), &stdout, &stderr) }()
+	go func() { done <- run(ctx, append([]string{"serve"}, args...), strings.NewReader(""), &stdout, &errOut) }()
 	addr := regexp.MustCompile(`on (http://[0-9.:]+)/`)
 	for deadline := time.Now().Add(30 * time.Second); url == ""; time.Sleep(5 * time.Millisecond) {
 		if m := addr.FindStringSubmatch(stdout.String()); m != nil {
@@ -172,12 +172,12 @@ func startServe(t *testing.T, args ...string) (url string, stop func() error) {
 		}
 		select {
 		case err := <-done:
-			t.Fatalf("serve returned %v early; stderr:\n%s", err, stderr.String())
+			t.Fatalf("serve returned %v early; stderr:\n%s", err, errOut.String())
 		default:
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("serve did not start; stdout %q", stdout.String())
 		}
 	}
-	return url, func() error { cancel(); return <-done }
+	return url, func() error { cancel(); return <-done }, errOut.String
 }

@@ -214,28 +214,7 @@ func (s *syncBuffer) String() string {
 // the request.
 func TestServeCmdStopsCleanly(t *testing.T) {
 	_, runDir := microRun(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var stdout, stderr syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--checkpoint", runDir, "--addr", "127.0.0.1:0"}, strings.NewReader(""), &stdout, &stderr)
-	}()
-	addr := regexp.MustCompile(`on (http://[0-9.:]+)/`)
-	var url string
-	for deadline := time.Now().Add(30 * time.Second); url == ""; time.Sleep(5 * time.Millisecond) {
-		if m := addr.FindStringSubmatch(stdout.String()); m != nil {
-			url = m[1]
-		}
-		select {
-		case err := <-done:
-			t.Fatalf("serve returned %v early; stderr:\n%s", err, stderr.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("serve did not start; stdout %q", stdout.String())
-		}
-	}
+	url, stop, stderr := startServe(t, "--checkpoint", runDir, "--addr", "127.0.0.1:0")
 	if got := postTranslate(t, url, map[string]any{"text": testSources(t)[0]}); got == nil || len(got.Translations) != 1 {
 		t.Fatalf("translate through train serve: %+v", got)
 	}
@@ -248,11 +227,10 @@ func TestServeCmdStopsCleanly(t *testing.T) {
 	if !regexp.MustCompile(`"weights_sha256":"[0-9a-f]{64}"`).Match(body) || !strings.Contains(string(body), `"tokenizer":"words"`) {
 		t.Errorf("GET /v1/model = %s", body)
 	}
-	cancel()
-	if err := <-done; err != nil {
+	if err := stop(); err != nil {
 		t.Fatalf("serve = %v after cancel, want nil", err)
 	}
-	if log := stderr.String(); !regexp.MustCompile(`POST /v1/translate 200 sentences=1 [0-9.]+ms`).MatchString(log) {
+	if log := stderr(); !regexp.MustCompile(`POST /v1/translate 200 sentences=1 [0-9.]+ms`).MatchString(log) {
 		t.Errorf("no request log line in %q", log)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
 )
 
@@ -23,8 +22,7 @@ type BPE struct {
 	ranks    map[uint64]mergeRank
 	byteBase int32 // id of <0x00>
 
-	mu    sync.Mutex
-	cache map[string][]string
+	cache wordCache
 }
 
 // mergeRank is the position of a merge and the id of its result.
@@ -33,13 +31,10 @@ type mergeRank struct{ rank, result int32 }
 // pairKey packs two piece ids into a map key.
 func pairKey(a, b int32) uint64 { return uint64(uint32(a))<<32 | uint64(uint32(b)) }
 
-// cacheLimit bounds the per-word encoding cache.
-const cacheLimit = 1 << 20
-
 // newBPE builds the lookup tables of a BPE from its alphabet and merges.
 func newBPE(alphabet []string, merges [][2]string) (*BPE, error) {
 	t := &BPE{alphabet: alphabet, merges: merges, ids: map[string]int32{},
-		charID: map[rune]int32{}, ranks: map[uint64]mergeRank{}, cache: map[string][]string{}}
+		charID: map[rune]int32{}, ranks: map[uint64]mergeRank{}}
 	for _, c := range alphabet {
 		r, size := utf8.DecodeRuneInString(c)
 		if size != len(c) || r == utf8.RuneError || c == " " || c == "" {
@@ -108,23 +103,14 @@ func (t *BPE) Encode(line string) []string {
 
 // encodeWord returns the pieces of one ▁-prefixed word, through the cache.
 func (t *BPE) encodeWord(w string) []string {
-	t.mu.Lock()
-	p, ok := t.cache[w]
-	t.mu.Unlock()
-	if ok {
+	return t.cache.pieces(w, func(w string) []string {
+		ids := t.mergeWord(t.wordIDs(w))
+		p := make([]string, len(ids))
+		for i, id := range ids {
+			p[i] = t.pieces[id]
+		}
 		return p
-	}
-	ids := t.mergeWord(t.wordIDs(w))
-	p = make([]string, len(ids))
-	for i, id := range ids {
-		p[i] = t.pieces[id]
-	}
-	t.mu.Lock()
-	if len(t.cache) < cacheLimit {
-		t.cache[w] = p
-	}
-	t.mu.Unlock()
-	return p
+	})
 }
 
 // wordIDs splits w into character ids, byte ids for unseen characters.

@@ -5,8 +5,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
+
+	"github.com/seq2seq/transformer/data"
 )
 
 // fileMagic is the first line of every tokenizer file.
@@ -26,25 +27,8 @@ func FileSHA256(path string) (string, error) {
 // writeChecked writes body and a final "sha256 HEX" line over body to path
 // through a synced temporary file and a rename.
 func writeChecked(path, body string) error {
-	data := sealed(body)
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("save tokenizer %s: %w", path, err)
-	}
-	tmp := f.Name()
-	_, err = f.WriteString(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("save tokenizer %s: %w", path, err)
+	if err := data.WriteFileAtomic(path, []byte(sealed(body))); err != nil {
+		return fmt.Errorf("save tokenizer: %w", err)
 	}
 	return nil
 }

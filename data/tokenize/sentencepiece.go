@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -59,8 +58,7 @@ type SentencePiece struct {
 	byteFall    bool
 	wordLocal   bool // no piece holds ▁ after its start: words encode apart
 
-	mu    sync.Mutex
-	cache map[string][]string
+	cache wordCache
 }
 
 // LoadSentencePiece reads a .model file written by spm_train.
@@ -82,7 +80,7 @@ func parseSentencePiece(model []byte) (*SentencePiece, error) {
 	if err != nil {
 		return nil, fmt.Errorf("not a sentencepiece model: %w", err)
 	}
-	t := &SentencePiece{model: model, score: map[string]float32{}, types: map[string]int{}, cache: map[string][]string{},
+	t := &SentencePiece{model: model, score: map[string]float32{}, types: map[string]int{},
 		nmt: true, nfkc: true, dummyPrefix: true, removeSpace: true}
 	modelType := uint64(1) // UNIGRAM, the proto default
 	for _, f := range fields {
@@ -261,19 +259,7 @@ func splitBeforeBoundary(s string) []string {
 
 // encodeWord merges one word, through the cache.
 func (t *SentencePiece) encodeWord(w string) []string {
-	t.mu.Lock()
-	p, ok := t.cache[w]
-	t.mu.Unlock()
-	if ok {
-		return p
-	}
-	p = t.merge(t.split(w))
-	t.mu.Lock()
-	if len(t.cache) < cacheLimit {
-		t.cache[w] = p
-	}
-	t.mu.Unlock()
-	return p
+	return t.cache.pieces(w, func(w string) []string { return t.merge(t.split(w)) })
 }
 
 // fallback turns symbols that are not pieces into byte pieces (with

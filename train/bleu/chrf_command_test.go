@@ -10,13 +10,6 @@ import (
 // or -m bleu chrf (see chrf_test.go): JSON lists, aligned text, -b, -w,
 // --short, several references and the chrF options.
 func TestCommandChrFGolden(t *testing.T) {
-	type cliCase struct {
-		Name   string
-		Args   []string
-		Refs   []string
-		Stdin  string
-		Stdout string
-	}
 	for _, c := range loadGolden[cliCase](t, "chrf_cli.json") {
 		t.Run(c.Name, func(t *testing.T) {
 			paths := writeRefs(t, t.TempDir(), c.Refs)

@@ -44,19 +44,23 @@ func runCommand(args []string, stdin string) (string, error) {
 	return out.String(), err
 }
 
+// cliCase is one case of a command golden file (testdata/cli.json,
+// testdata/chrf_cli.json): sacrebleu's stdout for args, stdin and the
+// reference files' contents.
+type cliCase struct {
+	Name   string
+	Args   []string
+	Refs   []string
+	Stdin  string
+	Stdout string
+}
+
 // TestCommandGolden runs every case of testdata/cli.json, whose stdout is
 // what `python3 -m sacrebleu ARGS < stdin` printed (see golden_test.go):
 // JSON and text output, widths, -b, --short, -lc, -tok, several
 // references, CRLF, CR and missing final newlines, empty stdin, BOMs and
 // Unicode.
 func TestCommandGolden(t *testing.T) {
-	type cliCase struct {
-		Name   string
-		Args   []string
-		Refs   []string
-		Stdin  string
-		Stdout string
-	}
 	for _, c := range loadGolden[cliCase](t, "cli.json") {
 		if c.Name == "empty_stdin_one_empty_ref" {
 			continue // deliberately differs: see TestCommandEmptyStdin
