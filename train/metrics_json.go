@@ -49,7 +49,7 @@ func finiteRecord(r *Record) bool {
 	fin := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 	return fin(r.Loss) && fin(r.LR) && fin(r.TokensPerS) && fin(r.GradNorm) &&
 		(r.ValidLoss == nil || fin(*r.ValidLoss)) && (r.ValidBLEU == nil || fin(*r.ValidBLEU)) &&
-		(r.GuidedLoss == nil || fin(*r.GuidedLoss))
+		(r.ValidChrF == nil || fin(*r.ValidChrF)) && (r.GuidedLoss == nil || fin(*r.GuidedLoss))
 }
 
 // plainRecord is Record without its JSON methods.
@@ -65,6 +65,7 @@ type recordJSON struct {
 	GradNorm   jsonFloat  `json:"grad_norm"`
 	ValidLoss  *jsonFloat `json:"valid_loss,omitempty"`
 	ValidBLEU  *jsonFloat `json:"valid_bleu,omitempty"`
+	ValidChrF  *jsonFloat `json:"valid_chrf,omitempty"`
 	GuidedLoss *jsonFloat `json:"guided_loss,omitempty"`
 }
 
@@ -77,7 +78,8 @@ func (r Record) MarshalJSON() ([]byte, error) {
 	return json.Marshal(recordJSON{
 		plainRecord: plainRecord(r),
 		Loss:        jsonFloat(r.Loss), LR: jsonFloat(r.LR), TokensPerS: jsonFloat(r.TokensPerS), GradNorm: jsonFloat(r.GradNorm),
-		ValidLoss: (*jsonFloat)(r.ValidLoss), ValidBLEU: (*jsonFloat)(r.ValidBLEU), GuidedLoss: (*jsonFloat)(r.GuidedLoss),
+		ValidLoss: (*jsonFloat)(r.ValidLoss), ValidBLEU: (*jsonFloat)(r.ValidBLEU), ValidChrF: (*jsonFloat)(r.ValidChrF),
+		GuidedLoss: (*jsonFloat)(r.GuidedLoss),
 	})
 }
 
@@ -89,7 +91,7 @@ func (r *Record) UnmarshalJSON(b []byte) error {
 	}
 	*r = Record(aux.plainRecord)
 	r.Loss, r.LR, r.TokensPerS, r.GradNorm = float64(aux.Loss), float64(aux.LR), float64(aux.TokensPerS), float64(aux.GradNorm)
-	r.ValidLoss, r.ValidBLEU = (*float64)(aux.ValidLoss), (*float64)(aux.ValidBLEU)
+	r.ValidLoss, r.ValidBLEU, r.ValidChrF = (*float64)(aux.ValidLoss), (*float64)(aux.ValidBLEU), (*float64)(aux.ValidChrF)
 	r.GuidedLoss = (*float64)(aux.GuidedLoss)
 	return nil
 }

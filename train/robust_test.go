@@ -32,6 +32,7 @@ func TestRecordJSONNonFinite(t *testing.T) {
 		finite,
 		{Step: 4, Loss: math.NaN(), LR: 1e-3, Skipped: true},
 		{Step: 5, Loss: math.Inf(-1), GradNorm: math.Inf(1), ValidLoss: &inf, Skipped: true},
+		{Step: 6, Loss: 1, ValidChrF: &inf},
 	} {
 		b, err := json.Marshal(r)
 		if err != nil {
@@ -42,6 +43,9 @@ func TestRecordJSONNonFinite(t *testing.T) {
 			t.Fatalf("json.Unmarshal(%s): %v", b, err)
 		}
 		again, _ := json.Marshal(back)
+		if (back.ValidChrF == nil) != (r.ValidChrF == nil) || back.ValidChrF != nil && *back.ValidChrF != *r.ValidChrF {
+			t.Errorf("record %+v encodes as %s and decodes valid_chrf %v", r, b, back.ValidChrF)
+		}
 		if !bytes.Equal(again, b) || back.Step != r.Step || back.Skipped != r.Skipped ||
 			math.Float64bits(back.Loss) != math.Float64bits(r.Loss) && !(math.IsNaN(back.Loss) && math.IsNaN(r.Loss)) {
 			t.Errorf("record %+v encodes as %s and decodes to %+v", r, b, back)
