@@ -1,7 +1,6 @@
 package train
 
 import (
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -148,21 +147,7 @@ func bpeGuidedMicro(t *testing.T, dir string) *Config {
 // nothing).
 func TestBPECorpusCarriesPieceLinks(t *testing.T) {
 	cfg := bpeGuidedMicro(t, t.TempDir())
-	if err := EnsureData(cfg, io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	c, err := LoadCorpus(cfg, nil, nil, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pairs, err := data.ReadSplit(cfg.Data.Dir, "train", cfg.Data.Src, cfg.Data.Tgt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gold, err := data.ReadAlignSplit(cfg.Data.Dir, "train", pairs)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, pairs, gold := corpusWithGold(t, cfg)
 	if len(c.Train) != len(pairs) {
 		t.Fatalf("%d of %d pairs kept: the test needs them all (data.max_len %d)", len(c.Train), len(pairs), cfg.Data.MaxLen)
 	}

@@ -183,21 +183,7 @@ func TestGuidedNeedsTrainAlign(t *testing.T) {
 func TestGuidedLinksFollowFilteredPairs(t *testing.T) {
 	cfg := guidedMicro(t, t.TempDir(), 1)
 	cfg.Data.MaxLen = 8
-	if err := EnsureData(cfg, io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	c, err := LoadCorpus(cfg, nil, nil, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pairs, err := data.ReadSplit(cfg.Data.Dir, "train", cfg.Data.Src, cfg.Data.Tgt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	links, err := data.ReadAlignSplit(cfg.Data.Dir, "train", pairs)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, pairs, links := corpusWithGold(t, cfg)
 	if len(c.Train) == len(pairs) || len(c.Train) == 0 {
 		t.Fatalf("%d of %d pairs kept: the test needs some dropped", len(c.Train), len(pairs))
 	}
@@ -234,4 +220,27 @@ func TestGuidedConfigIsTinyPlusGuidance(t *testing.T) {
 	if *guided != *tiny {
 		t.Errorf("guided.yaml differs from tiny.yaml beyond name and guided_alignment:\n%+v\n%+v", guided, tiny)
 	}
+}
+
+// corpusWithGold loads cfg's corpus (generating the toy data) and returns
+// it with the training split's word pairs and their gold links as read
+// from the files.
+func corpusWithGold(t *testing.T, cfg *Config) (*Corpus, []data.Pair, [][]align.Link) {
+	t.Helper()
+	if err := EnsureData(cfg, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	c, err := LoadCorpus(cfg, nil, nil, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pairs, err := data.ReadSplit(cfg.Data.Dir, "train", cfg.Data.Src, cfg.Data.Tgt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	links, err := data.ReadAlignSplit(cfg.Data.Dir, "train", pairs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, pairs, links
 }
