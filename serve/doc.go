@@ -18,7 +18,9 @@
 //
 // With "alignment" or "attention", a translation also carries its word
 // alignment: "alignment": [sentence][[source, target], ...], indices into
-// tokens.source and tokens.target, each target word linked to the source
+// tokens.source and tokens.target (for a subword model into
+// words.source and words.target, the words the pieces make), each target
+// word linked to the source
 // word that the last decoder layer's cross-attention, averaged over heads,
 // weighs most (what train align gives by default); [] for an empty text.
 //

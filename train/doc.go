@@ -1,7 +1,9 @@
 // Package train trains and runs the Transformer: the config, the training
 // loop, evaluation, checkpoints and decoding. Subpackages hold the parts
 // that stand alone: optim (Adam, gradient norm, learning-rate schedule),
-// infer (the key/value-cached decoder), checkpoint, bleu and heatmap.
+// infer (the key/value-cached decoder), checkpoint, bleu (BLEU and chrF),
+// heatmap, curves (learning curves) and pytorch (safetensors export and
+// import in torch.nn.Transformer's names).
 //
 // # One training step, in reading order
 //

@@ -64,7 +64,8 @@ const usage = `usage:
   train help
 
 exit status: 0 done, 1 error, 130 after SIGINT, 143 after SIGTERM (training
-saves a checkpoint first; a second signal kills at once)
+saves a checkpoint first; a second signal kills at once; serve finishes the
+requests in flight and exits 0)
 
 environment: GOGC sets the garbage collector's target (default here 50,
 Go's own 100: more memory, slightly less time in the collector)

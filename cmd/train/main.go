@@ -2,25 +2,26 @@
 // Transformers built on Gorgonia. `train help` lists every command and
 // flag.
 //
-//	train --config FILE [--resume|--overwrite] [--steps N] [--out DIR] [--set KEY=VALUE]...
+//	train --config FILE [--resume|--overwrite] [--steps N] [--out DIR] [--memprofile FILE] [--set KEY=VALUE]...
 //	train eval --config FILE [--checkpoint PATH] [--split test|valid] [--beam K] [--set KEY=VALUE]...
-//	train translate --checkpoint PATH [--beam K] < SRC
-//	train attention --checkpoint PATH --text "..." --out FILE.png [--layer L] [--head H|--average] [--self]
-//	train align --checkpoint PATH [--src F --tgt F] [--layer L] [--head H|--best-head] [--gold FILE] [--report]
+//	train translate --checkpoint PATH [--beam K] [--alignments] < SRC
+//	train attention --checkpoint PATH --text "..." --out FILE.png [--layer L] [--head H|--average] [--self] [--merge-pieces] [--target "..."] [--gold FILE|--links "i-j ..."]
+//	train align --checkpoint PATH [--src F --tgt F] [--layer L] [--head H|--average|--best-head|--all-layers] [--threshold X] [--gold FILE] [--report]
 //	train export --checkpoint PATH --out model.safetensors
-//	train import --safetensors F [--config FILE] --out DIR
+//	train import --safetensors F [--config FILE] [--src-vocab V] [--tgt-vocab V] --out DIR
 //	train plot RUN_DIR [--out FILE.png]
 //	train average RUN_DIR --last K --out DIR
 //	train serve --checkpoint PATH [--addr 127.0.0.1:8080] [--max-batch N] [--batch-wait D] ...
 //	train bench-serve --checkpoint PATH --src FILE [--clients 1,8,64] ...
-//	train bench --config FILE [--steps N] [--warmup N] [--set KEY=VALUE]...
-//	train bleu REF [REF...] < HYP
+//	train bench --config FILE [--steps N] [--warmup N] [--cpuprofile FILE] [--memprofile FILE] [--set KEY=VALUE]...
+//	train bleu REF [REF...] < HYP   [-m bleu chrf] [-w N] [-f json|text] [--tokenize 13a|none] [--lowercase]
 //	train inspect CHECKPOINT
+//	train help
 //
 // Exit status: 0 on success, 1 on an error, 128+N after signal N (130 for
 // SIGINT, 143 for SIGTERM); an interrupted training saves its checkpoint
 // first. serve finishes the requests in flight on the first signal and
-// exits 0.
+// exits 0. GOGC is set to 50 unless the environment sets it.
 package main
 
 import (
