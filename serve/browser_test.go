@@ -221,6 +221,27 @@ func TestBrowserAlignmentLinks(t *testing.T) {
 	if n != 4 {
 		t.Errorf("%d alignment links drawn, want 4", n)
 	}
+	// Each line runs from the bottom centre of its source word to the top
+	// centre of its target word, in the svg's coordinates.
+	ends, err := chromedp.Run(ctx, chromedp.Evaluate[[][4]float64](`[...document.querySelectorAll("#links line")].map((l, i) => {
+	  const box = document.getElementById("links").getBoundingClientRect();
+	  const [s, t] = [[0, 3], [1, 2], [2, 1], [3, 0]][i];
+	  const a = document.querySelector('#src-strip .tok[data-i="' + s + '"]').getBoundingClientRect();
+	  const b = document.querySelector('#tgt-strip .tok[data-i="' + t + '"]').getBoundingClientRect();
+	  return [+l.getAttribute("y1") - (a.bottom - box.top), +l.getAttribute("y2") - (b.top - box.top),
+	          +l.getAttribute("x1") - (a.left + a.width / 2 - box.left), +l.getAttribute("x2") - (b.left + b.width / 2 - box.left)];
+	})`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range ends {
+		for _, d := range e {
+			if d < -1 || d > 1 {
+				t.Errorf("link %d is off its words by %v px (y1, y2, x1, x2)", i, e)
+				break
+			}
+		}
+	}
 	// The links are also written out, and named on each word for screen readers.
 	text, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[document.getElementById("align-text").textContent,
 	  document.querySelector("#tgt-strip .tok").getAttribute("aria-label")]`))
