@@ -63,6 +63,7 @@ func parseEval(args []string, stderr io.Writer) (opt evalOptions, help bool, err
 		return opt, help, err
 	}
 	opt.beam, opt.sets = *beam, *sets
+	beamErr := checkBeamFlag("eval", fs, opt.beam)
 	switch {
 	case opt.config == "":
 		err = errors.New("eval: --config is required")
@@ -70,8 +71,8 @@ func parseEval(args []string, stderr io.Writer) (opt evalOptions, help bool, err
 		err = fmt.Errorf("eval: --split %q: want test or valid", opt.split)
 	case opt.format != "json" && opt.format != "text":
 		err = fmt.Errorf("eval: -f %q: want json or text", opt.format)
-	case checkBeamFlag("eval", fs, opt.beam) != nil:
-		err = checkBeamFlag("eval", fs, opt.beam)
+	case beamErr != nil:
+		err = beamErr
 	case opt.width < 0:
 		err = fmt.Errorf("eval: -w %d must not be negative", opt.width)
 	}
