@@ -192,12 +192,18 @@ func readAlignInput(opt alignOptions, stdin io.Reader) ([]data.Pair, error) {
 // scoreGold reads the gold alignments of pairs from path (checked against
 // the pairs' lengths) and scores pred against them.
 func scoreGold(path string, pairs []data.Pair, pred [][]align.Link) (align.Counts, error) {
-	srcLens, tgtLens := pairLengths(pairs)
-	gold, err := align.ReadFile(path, srcLens, tgtLens)
+	gold, err := readGold(path, pairs)
 	if err != nil {
 		return align.Counts{}, err
 	}
 	return align.CountAll(pred, gold), nil
+}
+
+// readGold reads the gold Pharaoh alignments of pairs from path, checked
+// against the pairs' lengths.
+func readGold(path string, pairs []data.Pair) ([][]align.Link, error) {
+	srcLens, tgtLens := pairLengths(pairs)
+	return align.ReadFile(path, srcLens, tgtLens)
 }
 
 // pairLengths returns the source and target lengths of pairs.

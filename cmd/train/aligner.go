@@ -172,8 +172,7 @@ func (a *aligner) validReport(dir string) (*align.Report, error) {
 	if _, err := os.Stat(goldPath); errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("--best-head and --report need the validation split's gold alignments, and %s does not exist (a raw toy corpus, data.raw, has none: its words are not those of the word-level toy corpus); give --data a directory holding valid.{%s,%s,align}, or align with --gold FILE", goldPath, d.Src, d.Tgt)
 	}
-	srcLens, tgtLens := pairLengths(pairs)
-	gold, err := align.ReadFile(goldPath, srcLens, tgtLens)
+	gold, err := readGold(goldPath, pairs)
 	if err != nil {
 		return nil, fmt.Errorf("validation gold alignments: %w", err)
 	}
@@ -183,8 +182,7 @@ func (a *aligner) validReport(dir string) (*align.Report, error) {
 // goldReport scores every layer and head on pairs against the gold
 // alignments in path.
 func (a *aligner) goldReport(path string, pairs []data.Pair) (*align.Report, error) {
-	srcLens, tgtLens := pairLengths(pairs)
-	gold, err := align.ReadFile(path, srcLens, tgtLens)
+	gold, err := readGold(path, pairs)
 	if err != nil {
 		return nil, err
 	}
