@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/seq2seq/transformer/data"
 	"github.com/seq2seq/transformer/train"
 )
 
@@ -250,8 +251,8 @@ func readBatch(r *bufio.Reader, n int) (batch [][]string, eof bool, err error) {
 // skipBOM drops a UTF-8 byte-order mark at the start of r and reports
 // whether there was one.
 func skipBOM(r *bufio.Reader) bool {
-	if b, err := r.Peek(3); err == nil && string(b) == "\ufeff" {
-		r.Discard(3)
+	if b, err := r.Peek(len(data.BOM)); err == nil && string(b) == data.BOM {
+		r.Discard(len(data.BOM))
 		return true
 	}
 	return false
@@ -259,7 +260,8 @@ func skipBOM(r *bufio.Reader) bool {
 
 // maxLineBytes is the most of one input line translate keeps: the model
 // reads at most max_positions tokens, so a longer line only costs memory.
-const maxLineBytes = 1 << 20
+// It is the corpus readers' bound.
+const maxLineBytes = data.MaxLineBytes
 
 // readBoundedLine reads one line, keeping at most limit bytes of it and
 // discarding the rest, so memory stays bounded whatever the input. more is
