@@ -20,10 +20,8 @@ import (
 	"github.com/seq2seq/transformer/train"
 )
 
-// Defaults of serve shared with bench-serve, and the batch of bench-serve's
-// offline reference (train translate's decoding batch).
+// Defaults of serve shared with bench-serve.
 const (
-	offlineBatch      = 16
 	serveDefaultWait  = 5 * time.Millisecond
 	serveDefaultGrace = 30 * time.Second
 )
@@ -77,8 +75,8 @@ func benchServeCmd(args []string, stdout, stderr io.Writer) error {
 		toks := strings.Fields(s)
 		srcs = append(srcs, l.Src.Encode(toks[:min(len(toks), maxLen)]))
 	}
-	start := time.Now()
-	if _, err := train.Decode(l.Translator(), l.Tgt, srcs, offlineBatch, k, l.Config.Decode.Penalty()); err != nil {
+	start := time.Now() // decoded in train translate's batches
+	if _, err := train.Decode(l.Translator(), l.Tgt, srcs, decodeBatch, k, l.Config.Decode.Penalty()); err != nil {
 		return fmt.Errorf("bench-serve: offline: %w", err)
 	}
 	offline := float64(len(lines)) / time.Since(start).Seconds()
