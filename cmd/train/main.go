@@ -59,14 +59,11 @@ func isServe(args []string) bool { return len(args) > 0 && args[0] == "serve" }
 func exitCode(err error, sig int, stderr io.Writer) int {
 	if err != nil && !errors.Is(err, errInterrupted) {
 		fmt.Fprintln(stderr, "train:", err)
-		if sig == 0 {
-			return 1
-		}
 	}
-	if sig != 0 {
+	switch {
+	case sig != 0:
 		return 128 + sig
-	}
-	if err != nil {
+	case err != nil:
 		return 1
 	}
 	return 0
