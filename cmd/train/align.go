@@ -132,8 +132,7 @@ func parseAlign(args []string, stdout io.Writer) (opt alignOptions, help bool, e
 
 // checkAlign rejects missing and conflicting flags.
 func checkAlign(fs *flag.FlagSet, opt alignOptions) error {
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	set := givenFlags(fs)
 	switch {
 	case opt.checkpoint == "":
 		return errors.New("align: --checkpoint is required")

@@ -22,14 +22,8 @@ func defaultHead(cfg *train.Config) (layer, head int, guided bool) {
 
 // choseHead reports whether align's flags name the attention to read.
 func choseHead(fs *flag.FlagSet) bool {
-	chose := false
-	fs.Visit(func(f *flag.Flag) {
-		switch f.Name {
-		case "layer", "head", "average", "best-head", "all-layers":
-			chose = true
-		}
-	})
-	return chose
+	set := givenFlags(fs)
+	return set["layer"] || set["head"] || set["average"] || set["best-head"] || set["all-layers"]
 }
 
 // useGuidedHead points opt at the guided layer and head of a model trained

@@ -18,11 +18,7 @@ func beamFlag(fs *flag.FlagSet, source string) *int {
 }
 
 // beamSet reports whether --beam was given on the command line.
-func beamSet(fs *flag.FlagSet) bool {
-	set := false
-	fs.Visit(func(f *flag.Flag) { set = set || f.Name == "beam" })
-	return set
-}
+func beamSet(fs *flag.FlagSet) bool { return givenFlags(fs)["beam"] }
 
 // checkBeamFlag rejects a --beam given outside 1..MaxBeam, before
 // anything is loaded.

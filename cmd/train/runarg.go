@@ -50,3 +50,10 @@ func newCmdFlags(name, synopsis string, w io.Writer) *flag.FlagSet {
 	}
 	return fs
 }
+
+// givenFlags returns the names of the flags set on fs's command line.
+func givenFlags(fs *flag.FlagSet) map[string]bool {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return set
+}
