@@ -82,11 +82,7 @@ func (m *ModelBackend) ValidReport(ctx context.Context, n int) (*AlignmentReport
 	if err != nil {
 		return nil, fmt.Errorf("alignment report: %w", err)
 	}
-	srcLens, tgtLens := make([]int, len(pairs)), make([]int, len(pairs))
-	for i, p := range pairs {
-		srcLens[i], tgtLens[i] = len(p.Src), len(p.Tgt)
-	}
-	gold, err := align.ReadFile(goldPath, srcLens, tgtLens)
+	gold, err := data.ReadAlignSplit(d.Dir, "valid", pairs)
 	if err != nil {
 		return nil, fmt.Errorf("alignment report: %w", err)
 	}
