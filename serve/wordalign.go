@@ -20,17 +20,7 @@ var ErrNoGold = errors.New("no gold alignments")
 // is the step that predicts target word j (its decoder input is BOS and
 // the words before j); the row of the step predicting EOS is dropped.
 func wordRows(cross [][][][]float64, tgtLen, srcLen int) ([][][][]float64, error) {
-	out := make([][][][]float64, len(cross))
-	for l, heads := range cross {
-		out[l] = make([][][]float64, len(heads))
-		for h, m := range heads {
-			var err error
-			if out[l][h], err = align.Crop(m, tgtLen, srcLen); err != nil {
-				return nil, fmt.Errorf("layer %d head %d: %w", l, h, err)
-			}
-		}
-	}
-	return out, nil
+	return align.CropEveryHead(cross, tgtLen, srcLen)
 }
 
 // wordAlignment links each target word to the source word that the
