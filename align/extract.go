@@ -112,3 +112,19 @@ func Crop(m [][]float64, rows, cols int) ([][]float64, error) {
 	}
 	return out, nil
 }
+
+// CropEveryHead crops every matrix of att ([layer][head][row][column]) to
+// its top-left rows × cols block with Crop; errors name the layer and head.
+func CropEveryHead(att [][][][]float64, rows, cols int) ([][][][]float64, error) {
+	out := make([][][][]float64, len(att))
+	for l, heads := range att {
+		out[l] = make([][][]float64, len(heads))
+		for h, m := range heads {
+			var err error
+			if out[l][h], err = Crop(m, rows, cols); err != nil {
+				return nil, fmt.Errorf("layer %d head %d: %w", l, h, err)
+			}
+		}
+	}
+	return out, nil
+}

@@ -49,14 +49,14 @@ type pending struct {
 	onDone  func()
 }
 
-// finish records the outcome of n of the request's sentences.
-func (p *pending) finish(n int, err error) {
+// finish records the outcome of one of the request's sentences.
+func (p *pending) finish(err error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if err != nil && p.err == nil {
 		p.err = err
 	}
-	p.left -= n
+	p.left--
 	if p.left == 0 {
 		p.onDone()
 		close(p.done)
@@ -163,12 +163,13 @@ func (b *batcher) work() {
 	}
 }
 
-// take receives one item from the queue, counting it out of the queue.
-func (b *batcher) take(it *item, ok bool) (*item, bool) {
+// took counts an item received from the queue (ok, the receive's second
+// value) out of the queue and returns ok.
+func (b *batcher) took(ok bool) bool {
 	if ok {
 		b.queued.Add(-1)
 	}
-	return it, ok
+	return ok
 }
 
 // fill builds one batch: the first held item (or the next queued one) and
@@ -179,7 +180,7 @@ func (b *batcher) take(it *item, ok bool) (*item, bool) {
 func (b *batcher) fill(held []*item) (batch, rest []*item, open bool) {
 	if len(held) == 0 {
 		it, ok := <-b.queue
-		if _, ok = b.take(it, ok); !ok {
+		if !b.took(ok) {
 			return nil, nil, false
 		}
 		held = []*item{it}
@@ -204,7 +205,7 @@ func (b *batcher) fill(held []*item) (batch, rest []*item, open bool) {
 		}
 		select {
 		case it, ok := <-b.queue:
-			if _, ok = b.take(it, ok); !ok {
+			if !b.took(ok) {
 				return batch, rest, false
 			}
 			reqs[it.req.id] = true
@@ -227,7 +228,7 @@ func (b *batcher) decode(batch []*item) {
 	for _, it := range batch {
 		if it.req.ctx.Err() != nil {
 			b.expired.Add(1)
-			it.req.finish(1, it.req.ctx.Err())
+			it.req.finish(it.req.ctx.Err())
 			continue
 		}
 		live = append(live, it)
@@ -247,7 +248,7 @@ func (b *batcher) decode(batch []*item) {
 		if err == nil {
 			it.req.results[it.i] = res[i]
 		}
-		it.req.finish(1, err)
+		it.req.finish(err)
 	}
 }
 

@@ -90,7 +90,7 @@ func (m *ModelBackend) Tokenize(text string) []string {
 // output is the one train translate gives, whatever it is batched with.
 // want.Attention adds each pair's attention (between tokens: subword
 // pieces for a subword tokenizer), want.Alignment its word alignment (see
-// wordAlignment; with a subword tokenizer the pieces are merged into
+// argmaxLinks; with a subword tokenizer the pieces are merged into
 // words first, see pieceWords, and the Result's SourceWords and
 // TargetWords are the words its links index).
 func (m *ModelBackend) Translate(srcs [][]string, k int, want Want) ([]Result, error) {
@@ -133,15 +133,13 @@ func (m *ModelBackend) attend(r *Result, src, out []int, want Want) error {
 	if !want.Alignment {
 		return nil
 	}
-	if m.tok.Words() {
-		r.Alignment, err = wordAlignment(a.Cross, len(r.Target), len(r.Source), m.alignLayer, m.alignHead)
-		return err
-	}
-	words, err := pieceWords(a.Cross, r.Source, r.Target)
+	words, err := m.crossWords(a.Cross, r.Source, r.Target)
 	if err != nil {
 		return fmt.Errorf("alignment: %w", err)
 	}
-	r.SourceWords, r.TargetWords = align.WordTexts(r.Source, m.tok.Src.Decode), align.WordTexts(r.Target, m.tok.Tgt.Decode)
+	if !m.tok.Words() {
+		r.SourceWords, r.TargetWords = align.WordTexts(r.Source, m.tok.Src.Decode), align.WordTexts(r.Target, m.tok.Tgt.Decode)
+	}
 	r.Alignment, err = argmaxLinks(words, m.alignLayer, m.alignHead)
 	return err
 }

@@ -62,11 +62,10 @@ func headScore(layer, head int, c align.Counts) HeadScore {
 // is cancelled.
 type ReportFunc func(ctx context.Context) (*AlignmentReport, error)
 
-// reportState is the alignment report of a server: never asked for,
-// being computed, or done (a report or an error).
+// reportState is the alignment report of a server: never asked for (no
+// cancel), being computed, or done (a report or an error).
 type reportState struct {
 	mu      sync.Mutex
-	started bool
 	done    bool
 	rep     *AlignmentReport
 	err     error
@@ -81,7 +80,7 @@ func (s *Server) StartReport(f ReportFunc) {
 	r := &s.report
 	ctx, cancel := context.WithCancel(context.Background())
 	r.mu.Lock()
-	r.started, r.cancel, r.stopped = true, cancel, make(chan struct{})
+	r.cancel, r.stopped = cancel, make(chan struct{})
 	r.mu.Unlock()
 	go func() {
 		defer close(r.stopped)
@@ -121,7 +120,7 @@ func (r *reportState) stop() {
 // for, 500 when it failed.
 func (r *reportState) serve(w http.ResponseWriter, _ *http.Request) {
 	r.mu.Lock()
-	started, done, rep, err := r.started, r.done, r.rep, r.err
+	started, done, rep, err := r.cancel != nil, r.done, r.rep, r.err
 	r.mu.Unlock()
 	switch {
 	case !started:

@@ -20,29 +20,7 @@ var ErrNoGold = errors.New("no gold alignments")
 // is the step that predicts target word j (its decoder input is BOS and
 // the words before j); the row of the step predicting EOS is dropped.
 func wordRows(cross [][][][]float64, tgtLen, srcLen int) ([][][][]float64, error) {
-	out := make([][][][]float64, len(cross))
-	for l, heads := range cross {
-		out[l] = make([][][]float64, len(heads))
-		for h, m := range heads {
-			var err error
-			if out[l][h], err = align.Crop(m, tgtLen, srcLen); err != nil {
-				return nil, fmt.Errorf("layer %d head %d: %w", l, h, err)
-			}
-		}
-	}
-	return out, nil
-}
-
-// wordAlignment links each target word to the source word that the
-// cross-attention of decoder layer `layer` (-1: the last), head `head`
-// (-1: the layer's heads averaged) weighs most, as sorted [source, target]
-// pairs; -1, -1 is train align's default.
-func wordAlignment(cross [][][][]float64, tgtLen, srcLen, layer, head int) ([][2]int, error) {
-	words, err := wordRows(cross, tgtLen, srcLen)
-	if err != nil {
-		return nil, fmt.Errorf("alignment: %w", err)
-	}
-	return argmaxLinks(words, layer, head)
+	return align.CropEveryHead(cross, tgtLen, srcLen)
 }
 
 // argmaxLinks links each target word of words
@@ -82,11 +60,7 @@ func (m *ModelBackend) ValidReport(ctx context.Context, n int) (*AlignmentReport
 	if err != nil {
 		return nil, fmt.Errorf("alignment report: %w", err)
 	}
-	srcLens, tgtLens := make([]int, len(pairs)), make([]int, len(pairs))
-	for i, p := range pairs {
-		srcLens[i], tgtLens[i] = len(p.Src), len(p.Tgt)
-	}
-	gold, err := align.ReadFile(goldPath, srcLens, tgtLens)
+	gold, err := data.ReadAlignSplit(d.Dir, "valid", pairs)
 	if err != nil {
 		return nil, fmt.Errorf("alignment report: %w", err)
 	}
@@ -126,15 +100,23 @@ func (m *ModelBackend) pairWords(p data.Pair) ([][][][]float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	if m.tok.Words() {
-		return wordRows(a.Cross, len(tgt), len(src))
-	}
-	words, err := pieceWords(a.Cross, src, tgt)
-	if err != nil {
-		return nil, err
+	words, err := m.crossWords(a.Cross, src, tgt)
+	if err != nil || m.tok.Words() {
+		return words, err
 	}
 	if m := words[0][0]; len(m) != len(p.Tgt) || len(m[0]) != len(p.Src) {
 		return nil, fmt.Errorf("the pieces of %d target and %d source words do not make as many words", len(p.Tgt), len(p.Src))
 	}
 	return words, nil
+}
+
+// crossWords returns the cross-attention of a pair of src and tgt tokens
+// between its words, [layer][head][target word][source word]: cropped to
+// the tokens for the words tokenizer (wordRows), the pieces merged into
+// words otherwise (pieceWords).
+func (m *ModelBackend) crossWords(cross [][][][]float64, src, tgt []string) ([][][][]float64, error) {
+	if m.tok.Words() {
+		return wordRows(cross, len(tgt), len(src))
+	}
+	return pieceWords(cross, src, tgt)
 }

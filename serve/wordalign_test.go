@@ -12,6 +12,16 @@ import (
 	"time"
 )
 
+// wordAlignment is the word alignment Translate gives with the words
+// tokenizer: cross cropped to the words (wordRows), then argmaxLinks.
+func wordAlignment(cross [][][][]float64, tgtLen, srcLen, layer, head int) ([][2]int, error) {
+	words, err := wordRows(cross, tgtLen, srcLen)
+	if err != nil {
+		return nil, err
+	}
+	return argmaxLinks(words, layer, head)
+}
+
 func TestWordAlignment(t *testing.T) {
 	// Two layers of two heads over 3 source words and 2 target words (3
 	// rows: the last predicts EOS). Layer 0 points elsewhere, so only the

@@ -44,16 +44,7 @@ func (a *aligner) forced(src, tgt []string) ([][][][]float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([][][][]float64, len(att.Cross))
-	for l, heads := range att.Cross {
-		out[l] = make([][][]float64, len(heads))
-		for h, m := range heads {
-			if out[l][h], err = align.Crop(m, len(tgt), len(src)); err != nil {
-				return nil, fmt.Errorf("layer %d head %d: %w", l, h, err)
-			}
-		}
-	}
-	return out, nil
+	return align.CropEveryHead(att.Cross, len(tgt), len(src))
 }
 
 // pieceCross is cross for a subword checkpoint: each side, its words
