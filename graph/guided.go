@@ -66,7 +66,7 @@ func (op *guidedOp) WriteHash(h hash.Hash) { writeHash(h, op) }
 func (op *guidedOp) Hashcode() uint32      { return hashOf(op) }
 
 func (op *guidedOp) Do(vals ...G.Value) (G.Value, error) {
-	g := op.geometry(vals[1].Shape())
+	g := guidedGeometry(vals[1].Shape(), op.heads, op.head)
 	return scalarLoss("guided alignment", vals,
 		func(p, q []float32) (float64, error) { return guidedForward(p, q, g, op.weight), nil },
 		func(p, q []float64) (float64, error) { return guidedForward(p, q, g, op.weight), nil })
@@ -76,8 +76,10 @@ func (op *guidedOp) Do(vals ...G.Value) (G.Value, error) {
 // matrices, the head's matrix of sentence b at block b*heads+head.
 type guidedGeom struct{ batch, t, s, heads, head int }
 
-func (op *guidedOp) geometry(gold tensor.Shape) guidedGeom {
-	return guidedGeom{batch: gold[0], t: gold[1], s: gold[2], heads: op.heads, head: op.head}
+// guidedGeometry returns the geometry of the given head of heads over a gold
+// target of shape (B, T, S).
+func guidedGeometry(gold tensor.Shape, heads, head int) guidedGeom {
+	return guidedGeom{batch: gold[0], t: gold[1], s: gold[2], heads: heads, head: head}
 }
 
 // row returns the offsets of sentence b's row r in probs and in gold.
@@ -154,7 +156,7 @@ func (op *guidedGradOp) Do(vals ...G.Value) (G.Value, error) {
 		return nil, err
 	}
 	out := op.newOut(ts[0].Dtype(), ts[0].Shape(), true) // other heads and rows stay 0
-	g := guidedGeom{batch: ts[1].Shape()[0], t: ts[1].Shape()[1], s: ts[1].Shape()[2], heads: op.heads, head: op.head}
+	g := guidedGeometry(ts[1].Shape(), op.heads, op.head)
 	switch out.Dtype() {
 	case tensor.Float32:
 		guidedBackward(out.Float32s(), ts[0].Float32s(), ts[1].Float32s(), g, op.weight*dloss)

@@ -130,8 +130,8 @@ func CorpusChrF(hyps []string, refs [][]string, opt ChrFOptions) (ChrFScore, err
 // callers that score a corpus in batches: add the batches' ChrFStats and
 // call Score on the sum.
 func CorpusChrFStats(hyps []string, refs [][]string, opt ChrFOptions) (ChrFStats, error) {
-	if err := checkShapes(hyps, refs); err != nil {
-		return nil, errors.New("chrf: " + strings.TrimPrefix(err.Error(), "bleu: "))
+	if err := checkShapes("chrf", hyps, refs); err != nil {
+		return nil, err
 	}
 	if err := opt.validate(); err != nil {
 		return nil, err

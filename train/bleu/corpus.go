@@ -26,7 +26,7 @@ func Corpus(hyps []string, refs [][]string, opt Options) (Score, error) {
 // streams refs, for callers that score a corpus in batches: add the
 // batches' Stats and call Score on the sum.
 func CorpusStats(hyps []string, refs [][]string, opt Options) (Stats, error) {
-	if err := checkShapes(hyps, refs); err != nil {
+	if err := checkShapes("bleu", hyps, refs); err != nil {
 		return Stats{}, err
 	}
 	if err := opt.validate(); err != nil {
@@ -44,15 +44,15 @@ func CorpusStats(hyps []string, refs [][]string, opt Options) (Stats, error) {
 }
 
 // checkShapes requires at least one reference stream and one reference
-// line per hypothesis in every stream.
-func checkShapes(hyps []string, refs [][]string) error {
+// line per hypothesis in every stream; errors start with metric.
+func checkShapes(metric string, hyps []string, refs [][]string) error {
 	if len(refs) == 0 {
-		return errors.New("bleu: no reference streams")
+		return fmt.Errorf("%s: no reference streams", metric)
 	}
 	for i, stream := range refs {
 		if len(stream) != len(hyps) {
-			return fmt.Errorf("bleu: reference stream refs[%d] has %d lines, but there are %d hypotheses",
-				i, len(stream), len(hyps))
+			return fmt.Errorf("%s: reference stream refs[%d] has %d lines, but there are %d hypotheses",
+				metric, i, len(stream), len(hyps))
 		}
 	}
 	return nil

@@ -65,17 +65,14 @@ func compatible(a, b *State) error {
 func meanParams(states []*State) []Tensor {
 	n := float64(len(states))
 	out := make([]Tensor, len(states[0].Params))
-	sum := []float64{}
 	for i, p := range states[0].Params {
-		sum = append(sum[:0], make([]float64, len(p.Data))...)
-		for _, st := range states {
-			for j, x := range st.Params[i].Data {
-				sum[j] += float64(x)
+		data := make([]float32, len(p.Data))
+		for j := range data {
+			sum := 0.0
+			for _, st := range states {
+				sum += float64(st.Params[i].Data[j])
 			}
-		}
-		data := make([]float32, len(sum))
-		for j, s := range sum {
-			data[j] = float32(s / n)
+			data[j] = float32(sum / n)
 		}
 		out[i] = Tensor{Name: p.Name, Shape: slices.Clone(p.Shape), Data: data}
 	}

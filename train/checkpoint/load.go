@@ -114,10 +114,8 @@ func readVerified(dir string, m *meta) (map[string][]byte, error) {
 	for _, f := range m.Files {
 		listed[f.Name] = f
 	}
-	want := dataFiles
-	if _, ok := listed[srcTokFile]; ok {
-		want = append(append([]string(nil), dataFiles...), tokenizerFiles...)
-	}
+	_, withTok := listed[srcTokFile]
+	want := stepFiles(withTok)
 	if len(listed) != len(m.Files) || len(listed) != len(want) {
 		return nil, corrupt(metaPath, "lists %d files, want %s", len(m.Files), strings.Join(want, ", "))
 	}

@@ -36,6 +36,15 @@ var dataFiles = []string{paramsFile, adamFile, configFile, srcVocabFile, tgtVoca
 // tokenizers, and then listed in meta.json like them.
 var tokenizerFiles = []string{srcTokFile, tgtTokFile}
 
+// stepFiles lists the files of a step directory in the order Save writes
+// them: dataFiles, then tokenizerFiles when the state has tokenizers.
+func stepFiles(withTokenizers bool) []string {
+	if !withTokenizers {
+		return dataFiles
+	}
+	return append(append([]string(nil), dataFiles...), tokenizerFiles...)
+}
+
 // meta is the content of meta.json.
 type meta struct {
 	Format    string            `json:"format"`

@@ -86,9 +86,8 @@ func writeStepDir(dir string, st *State) error {
 		func(w io.Writer) error { return writeVocab(w, st.SrcVocab) },
 		func(w io.Writer) error { return writeVocab(w, st.TgtVocab) },
 	}
-	names := dataFiles
+	names := stepFiles(len(st.SrcTokenizer) > 0)
 	if len(st.SrcTokenizer) > 0 {
-		names = append(append([]string(nil), dataFiles...), tokenizerFiles...)
 		writers = append(writers,
 			func(w io.Writer) error { _, err := w.Write(st.SrcTokenizer); return err },
 			func(w io.Writer) error { _, err := w.Write(st.TgtTokenizer); return err })

@@ -69,27 +69,42 @@ func StateDict(m *layers.Transformer, ps *graph.Params) ([]safetensors.Tensor, e
 	rs := rules(m)
 	out := make([]safetensors.Tensor, 0, len(rs))
 	for _, r := range rs {
-		var t safetensors.Tensor
+		shape, err := r.shape(ps)
+		if err != nil {
+			return nil, fmt.Errorf("state dict: %w", err)
+		}
+		t := safetensors.Tensor{Name: r.name, Dtype: "F32", Shape: shape}
 		for _, name := range r.parts {
 			p := ps.Get(name)
-			if p == nil {
-				return nil, fmt.Errorf("state dict: model has no parameter %s for %s", name, r.name)
-			}
 			part := p.Value.Float32s()
-			shape := []int(p.Shape())
 			if r.transpose {
-				shape = []int{shape[1], shape[0]}
-				part = transpose(part, shape[1], shape[0])
-			}
-			if t.Shape == nil {
-				t.Shape = append([]int(nil), shape...)
-			} else {
-				t.Shape[0] += shape[0]
+				part = transpose(part, p.Shape()[0], p.Shape()[1])
 			}
 			t.Data = append(t.Data, part...)
 		}
-		t.Name, t.Dtype = r.name, "F32"
 		out = append(out, t)
+	}
+	return out, nil
+}
+
+// shape is the shape of r's PyTorch tensor: its parts' shapes in ps,
+// transposed if r says so, stacked along the first axis.
+func (r rule) shape(ps *graph.Params) ([]int, error) {
+	var out []int
+	for _, name := range r.parts {
+		p := ps.Get(name)
+		if p == nil {
+			return nil, fmt.Errorf("model has no parameter %s for %s", name, r.name)
+		}
+		shape := []int(p.Shape())
+		if r.transpose {
+			shape = []int{shape[1], shape[0]}
+		}
+		if out == nil {
+			out = slices.Clone(shape)
+		} else {
+			out[0] += shape[0]
+		}
 	}
 	return out, nil
 }
@@ -129,17 +144,9 @@ func LoadStateDict(m *layers.Transformer, ps *graph.Params, f *safetensors.File)
 
 // loadRule checks t's shape against rule r and splits it into r's parts.
 func loadRule(ps *graph.Params, r rule, t *safetensors.Tensor) error {
-	want := []int(nil)
-	for _, name := range r.parts {
-		shape := []int(ps.Get(name).Shape())
-		if r.transpose {
-			shape = []int{shape[1], shape[0]}
-		}
-		if want == nil {
-			want = append([]int(nil), shape...)
-		} else {
-			want[0] += shape[0]
-		}
+	want, err := r.shape(ps)
+	if err != nil {
+		return err
 	}
 	if !slices.Equal(t.Shape, want) {
 		hint := ""
