@@ -29,7 +29,8 @@ type Loaded struct {
 // LoadModel restores the model of a checkpoint: path is a step directory,
 // or a run directory meaning its best checkpoint, else its latest.
 func LoadModel(path string) (*Loaded, error) {
-	st, err := checkpoint.Load(CheckpointPath(path))
+	cp := CheckpointPath(path)
+	st, err := checkpoint.Load(cp)
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +45,7 @@ func LoadModel(path string) (*Loaded, error) {
 	if err := checkLoadable(cfg, st); err != nil { // before BuildModel allocates
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}
-	toks, err := tokenizersOf(st, CheckpointPath(path))
+	toks, err := tokenizersOf(st, cp)
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}
