@@ -40,11 +40,8 @@ func loadInit(cfg *Config, opt Options) (*resumePoint, error) {
 		return nil, initError(path, fmt.Sprintf("its model has %d attention heads, the config's model.heads is %d", old.Model.Heads, cfg.Model.Heads))
 	}
 	rp := &resumePoint{st: st, path: path, weightsOnly: true}
-	if rp.src, err = data.NewVocabFromTokens(st.SrcVocab); err != nil {
-		return nil, initError(path, "source vocabulary: "+err.Error())
-	}
-	if rp.tgt, err = data.NewVocabFromTokens(st.TgtVocab); err != nil {
-		return nil, initError(path, "target vocabulary: "+err.Error())
+	if rp.src, rp.tgt, err = checkpointVocabs(st); err != nil {
+		return nil, initError(path, err.Error())
 	}
 	fmt.Fprintf(opt.Log, "initialising weights from %s (step %d of its run); step, optimizer, data order and dropout start fresh from seed %d; its vocabularies (%d source, %d target types) encode the data\n",
 		path, st.Step, cfg.Seed, rp.src.Size(), rp.tgt.Size())

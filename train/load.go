@@ -29,7 +29,8 @@ type Loaded struct {
 // LoadModel restores the model of a checkpoint: path is a step directory,
 // or a run directory meaning its best checkpoint, else its latest.
 func LoadModel(path string) (*Loaded, error) {
-	st, err := checkpoint.Load(CheckpointPath(path))
+	cp := CheckpointPath(path)
+	st, err := checkpoint.Load(cp)
 	if err != nil {
 		return nil, err
 	}
@@ -37,18 +38,14 @@ func LoadModel(path string) (*Loaded, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}
-	src, err := data.NewVocabFromTokens(st.SrcVocab)
+	src, tgt, err := checkpointVocabs(st)
 	if err != nil {
-		return nil, fmt.Errorf("load %s: source vocabulary: %w", path, err)
-	}
-	tgt, err := data.NewVocabFromTokens(st.TgtVocab)
-	if err != nil {
-		return nil, fmt.Errorf("load %s: target vocabulary: %w", path, err)
+		return nil, fmt.Errorf("load %s: %w", path, err)
 	}
 	if err := checkLoadable(cfg, st); err != nil { // before BuildModel allocates
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}
-	toks, err := tokenizersOf(st, CheckpointPath(path))
+	toks, err := tokenizersOf(st, cp)
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}
@@ -60,6 +57,18 @@ func LoadModel(path string) (*Loaded, error) {
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}
 	return &Loaded{Path: path, Step: st.Step, Config: cfg, Model: m, Params: ps, Src: src, Tgt: tgt, Tok: toks}, nil
+}
+
+// checkpointVocabs rebuilds the source and target vocabularies st was
+// trained with.
+func checkpointVocabs(st *checkpoint.State) (src, tgt *data.Vocab, err error) {
+	if src, err = data.NewVocabFromTokens(st.SrcVocab); err != nil {
+		return nil, nil, fmt.Errorf("source vocabulary: %w", err)
+	}
+	if tgt, err = data.NewVocabFromTokens(st.TgtVocab); err != nil {
+		return nil, nil, fmt.Errorf("target vocabulary: %w", err)
+	}
+	return src, tgt, nil
 }
 
 // Translator returns a translator over the loaded model with the

@@ -39,11 +39,8 @@ func loadResume(cfg *Config, opt Options, runDir string) (*resumePoint, error) {
 	}
 	rp := &resumePoint{st: st, path: path}
 	if opt.From != "" || cfg.Train.InitFrom != "" { // keep the vocabularies the weights were trained with
-		if rp.src, err = data.NewVocabFromTokens(st.SrcVocab); err != nil {
-			return nil, fmt.Errorf("resume %s: source vocabulary: %w", path, err)
-		}
-		if rp.tgt, err = data.NewVocabFromTokens(st.TgtVocab); err != nil {
-			return nil, fmt.Errorf("resume %s: target vocabulary: %w", path, err)
+		if rp.src, rp.tgt, err = checkpointVocabs(st); err != nil {
+			return nil, fmt.Errorf("resume %s: %w", path, err)
 		}
 	}
 	fmt.Fprintf(opt.Log, "resuming from %s (step %d)\n", path, st.Step)

@@ -177,9 +177,7 @@ func (r *trainer) close() {
 	if r.train != nil {
 		r.train.close()
 		r.eval.close()
-	}
-	for i, w := range r.workers {
-		if i > 0 { // workers[0] is train, closed above
+		for _, w := range r.workers[1:] { // workers[0] is train, closed above
 			w.close()
 		}
 	}
