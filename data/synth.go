@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 )
 
 // SynthConfig sets a synthetic parallel corpus with large vocabularies, for
@@ -203,23 +202,12 @@ func WriteSynth(dir, srcExt, tgtExt string, cfg SynthConfig) error {
 		name  string
 		pairs []Pair
 	}{{"train", train}, {"valid", valid}, {"test", test}} {
-		if err := writeSide(filepath.Join(dir, s.name+"."+srcExt), s.pairs, func(p Pair) []string { return p.Src }); err != nil {
+		if err := WriteFileAtomic(filepath.Join(dir, s.name+"."+srcExt), []byte(sideText(s.pairs, srcSide))); err != nil {
 			return err
 		}
-		if err := writeSide(filepath.Join(dir, s.name+"."+tgtExt), s.pairs, func(p Pair) []string { return p.Tgt }); err != nil {
+		if err := WriteFileAtomic(filepath.Join(dir, s.name+"."+tgtExt), []byte(sideText(s.pairs, tgtSide))); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// writeSide writes one side of pairs to path, a sentence a line with its
-// tokens joined by spaces.
-func writeSide(path string, pairs []Pair, side func(Pair) []string) error {
-	var b strings.Builder
-	for _, p := range pairs {
-		b.WriteString(strings.Join(side(p), " "))
-		b.WriteByte('\n')
-	}
-	return WriteFileAtomic(path, []byte(b.String()))
 }

@@ -198,10 +198,11 @@ func WriteToy(dir, srcExt, tgtExt string, cfg ToyConfig) error {
 	}
 	for i, name := range toySplits {
 		base := filepath.Join(dir, name+".")
+		ps := pairsOf(splits[i])
 		for _, f := range []struct {
 			ext  string
 			text string
-		}{{srcExt, sideText(splits[i], srcSide)}, {tgtExt, sideText(splits[i], tgtSide)}, {"align", alignText(splits[i])}} {
+		}{{srcExt, sideText(ps, srcSide)}, {tgtExt, sideText(ps, tgtSide)}, {"align", alignText(splits[i])}} {
 			if err := WriteFileAtomic(base+f.ext, []byte(f.text)); err != nil {
 				return err
 			}
@@ -270,9 +271,10 @@ func ensureToyAlign(dir, srcExt, tgtExt string, cfg ToyConfig) error {
 	}
 	for _, i := range todo {
 		base := filepath.Join(dir, toySplits[i]+".")
-		same, err := sameText(base+srcExt, sideText(splits[i], srcSide))
+		ps := pairsOf(splits[i])
+		same, err := sameText(base+srcExt, sideText(ps, srcSide))
 		if err == nil && same {
-			same, err = sameText(base+tgtExt, sideText(splits[i], tgtSide))
+			same, err = sameText(base+tgtExt, sideText(ps, tgtSide))
 		}
 		if err != nil {
 			return fmt.Errorf("toy corpus: %w", err)
@@ -301,11 +303,12 @@ func sameText(path, text string) (bool, error) {
 func srcSide(p Pair) []string { return p.Src }
 func tgtSide(p Pair) []string { return p.Tgt }
 
-// sideText is one side of pairs, one sentence a line.
-func sideText(pairs []ToyPair, side func(Pair) []string) string {
+// sideText is one side of pairs, one sentence a line with its tokens
+// joined by spaces.
+func sideText(pairs []Pair, side func(Pair) []string) string {
 	var b strings.Builder
 	for _, p := range pairs {
-		b.WriteString(strings.Join(side(p.Pair), " "))
+		b.WriteString(strings.Join(side(p), " "))
 		b.WriteByte('\n')
 	}
 	return b.String()

@@ -1,6 +1,9 @@
 package tokenize
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // bytePiece returns the byte-fallback piece of b, "<0xNN>" in upper-case hex.
 func bytePiece(b byte) string { return fmt.Sprintf("<0x%02X>", b) }
@@ -40,5 +43,5 @@ func decodePieces(tokens []string, isByte func(string) (byte, bool)) string {
 		}
 		buf = append(buf, t...)
 	}
-	return toValidUTF8(buf)
+	return strings.ToValidUTF8(string(buf), "\uFFFD")
 }

@@ -6,6 +6,8 @@ import (
 	"os"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/seq2seq/transformer/data"
 )
 
 // ReadLines reads a text file's lines (without "\n" or a final "\r", nor
@@ -23,7 +25,7 @@ func ReadLines(path string) ([]string, error) {
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSuffix(sc.Text(), "\r")
 		if n == 1 {
-			line = strings.TrimPrefix(line, "\ufeff")
+			line = strings.TrimPrefix(line, data.BOM)
 		}
 		if !utf8.ValidString(line) {
 			return nil, fmt.Errorf("%s:%d: invalid UTF-8", path, n)
